@@ -1,0 +1,1 @@
+"""Entry point, configuration, composition and channels of the public-services assistant."""

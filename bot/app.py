@@ -1,0 +1,46 @@
+"""Composition: the store, the knowledge holder and the engine, wired once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from handlers.engine import Engine
+from knowledge.library import Knowledge, load_knowledge
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class KnowledgeHolder:
+    """Holds the current knowledge; a reload swaps the reference in one assignment."""
+
+    current: Knowledge
+
+    def __call__(self) -> Knowledge:
+        return self.current
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    store: Store
+    knowledge: KnowledgeHolder
+    engine: Engine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = Engine(self.store, self.knowledge)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def build_app(settings: Settings) -> App:
+    """Load the catalogue, open and upgrade the database, and build the engine."""
+    knowledge = KnowledgeHolder(load_knowledge(settings.catalogue_path))
+    store = Store(settings.database_url)
+    await store.upgrade()
+    log.info("ready", extra={"procedures": len(knowledge.current.catalogue.procedures)})
+    return App(settings=settings, store=store, knowledge=knowledge)

@@ -1,0 +1,1 @@
+"""Channels translate transport events into `Incoming` and render `Reply` lists."""

@@ -1,0 +1,34 @@
+"""Console chat: type a question, read the replies; buttons are numbered, typing "2" presses 2."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from typing import TextIO
+
+from bot.app import App
+from bot.channels.base import numbered_text
+from handlers.types import Incoming
+
+CHANNEL = "console"
+PROMPT = "Bạn: "
+BYE = "Tạm biệt!"
+
+
+async def run_console(app: App, stdin: TextIO, stdout: TextIO, user_id: str | None = None) -> None:
+    """Read lines until end of input; each line is one message to the engine."""
+    user = user_id or f"console-{getpass.getuser()}"
+    greeting = await app.engine.handle(Incoming(channel=CHANNEL, user_id=user, chat_id=user, text="/start"))
+    for reply in greeting:
+        stdout.write(numbered_text(reply) + "\n\n")
+    while True:
+        stdout.write(PROMPT)
+        stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            stdout.write("\n" + BYE + "\n")
+            return
+        incoming = Incoming(channel=CHANNEL, user_id=user, chat_id=user, text=line.rstrip("\n"))
+        for reply in await app.engine.handle(incoming):
+            stdout.write(numbered_text(reply) + "\n\n")
+        stdout.flush()

@@ -1,0 +1,104 @@
+"""Web chat: a JSON endpoint and one static page, served by Starlette."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import uvicorn
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bot.app import App
+from handlers.types import Incoming, Reply
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+CHANNEL = "web"
+MAX_TEXT_CHARS = 20_000
+
+BAD_REQUEST = "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."
+TOO_LARGE = "Tin nhắn quá dài. Vui lòng gõ ngắn gọn hơn."
+
+
+class WebMessage(BaseModel):
+    """What the page posts: who is talking and what they typed or pressed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] = ""
+    payload: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+def reply_json(reply: Reply) -> dict[str, object]:
+    return {
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+        "ask": reply.ask.value if reply.ask else None,
+    }
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _read_capped(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def create_web_app(app: App) -> Starlette:
+    """The ASGI application for the web chat (other channels may add routes to it)."""
+
+    async def index(_request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def messages(request: Request) -> Response:
+        body = await _read_capped(request, app.settings.max_body_bytes)
+        if body is None:
+            return _error(413, TOO_LARGE)
+        try:
+            message = WebMessage.model_validate(json.loads(body))
+        except (ValueError, ValidationError):
+            return _error(400, BAD_REQUEST)
+        incoming = Incoming(
+            channel=CHANNEL,
+            user_id=message.user_id,
+            chat_id=message.user_id,
+            text=message.text,
+            payload=message.payload or None,
+        )
+        replies = await app.engine.handle(incoming)
+        return JSONResponse({"replies": [reply_json(r) for r in replies]})
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/messages", messages, methods=["POST"]),
+    ]
+    return Starlette(routes=routes)
+
+
+async def serve(app: App) -> None:
+    """Serve the web chat on the configured host and port until interrupted."""
+    config = uvicorn.Config(
+        create_web_app(app), host=app.settings.host, port=app.settings.port, log_config=None, access_log=False
+    )
+    await uvicorn.Server(config).serve()

@@ -1,0 +1,1 @@
+"""Conversation flows: turn an incoming message into replies, never sending anything."""

@@ -1,0 +1,134 @@
+"""The conversation core: load state, route the message, save state, return replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from handlers import answers, search, texts, walkthrough
+from handlers.context import Deps
+from handlers.state import State
+from handlers.types import Incoming, Reply
+from knowledge.library import Knowledge
+from knowledge.normalise import nfc
+from storage import Store
+
+log = logging.getLogger(__name__)
+_MENU_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
+Step = tuple[list[Reply], State]
+
+
+def _kind(incoming: Incoming, text: str) -> str:
+    if incoming.payload:
+        return "button"
+    if incoming.contact:
+        return "contact"
+    if text.startswith("/"):
+        return "command"
+    return "text" if text else "empty"
+
+
+async def _command(text: str, state: State, deps: Deps) -> Step:
+    """Commands valid in every state: /start, /menu, /huy, /trogiup."""
+    name, _, argument = text.partition(" ")
+    name = name.split("@", 1)[0].lower()
+    if name == "/start":
+        replies = [Reply(texts.GREETING, answers.main_menu())]
+        proc = deps.knowledge.catalogue.procedures.get(argument.strip())
+        if proc:
+            replies.append(answers.card(proc, deps.today))
+        elif offer := walkthrough.resume_offer(state, deps):
+            replies.append(offer)
+        return replies, state.reset()
+    if name == "/menu":
+        return [answers.menu_reply()], state.reset()
+    if name == "/huy":
+        busy = state.flow is not None or "walk" in state.data
+        message = texts.CANCELLED if busy else texts.NOTHING_TO_CANCEL
+        return [answers.menu_reply(message)], State(menu=state.menu)
+    if name == "/trogiup":
+        return [Reply(texts.HELP, answers.main_menu())], state
+    return [Reply(texts.UNKNOWN_COMMAND, answers.main_menu())], state
+
+
+async def _button(payload: str, incoming: Incoming, state: State, deps: Deps) -> Step:
+    """Route a button payload; unknown or stale payloads get the menu again."""
+    catalogue = deps.knowledge.catalogue
+    verb, _, arg = payload.partition(":")
+    if payload == "menu":
+        return [answers.menu_reply()], state.reset()
+    if payload == "m:search":
+        return await search.ask(state, deps)
+    if payload == "m:none":
+        return [Reply(texts.OUT_OF_SCOPE, answers.main_menu())], state.reset()
+    if verb == "a" and arg in set(catalogue.ids()):
+        deps.outcome.answer_id = arg
+        return [answers.answer(catalogue, arg, deps.today)], state.reset()
+    if verb == "d" and arg in catalogue.procedures:
+        deps.outcome.answer_id = arg
+        return [answers.documents(catalogue.procedures[arg])], state.reset()
+    if verb == "g" and arg in catalogue.procedures:
+        return await walkthrough.start(catalogue.procedures[arg], state, deps)
+    if verb == "w" and "walk" in state.data:
+        return await walkthrough.on_payload(incoming, state, deps)
+    return [answers.menu_reply(texts.STALE_BUTTON)], state.reset()
+
+
+def _menu_choice(text: str, state: State) -> str | None:
+    """A bare number typed on a channel without buttons presses that button."""
+    found = _MENU_NUMBER.match(text)
+    if found and state.menu:
+        number = int(found.group(1))
+        if 1 <= number <= len(state.menu):
+            return state.menu[number - 1]
+    return None
+
+
+async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
+    """Commands first, then buttons, then the active flow, then matching."""
+    text = nfc(incoming.text or "").strip()
+    payload = incoming.payload or _menu_choice(text, state)
+    if text.startswith("/") and not incoming.payload:
+        return await _command(text, state, deps)
+    if payload:
+        return await _button(payload, replace(incoming, payload=payload, text=""), state, deps)
+    if not text:
+        return [answers.menu_reply(texts.EMPTY)], state
+    if state.flow == walkthrough.FLOW:
+        return await walkthrough.on_text(replace(incoming, text=text), state, deps)
+    return await search.on_text(text, state, deps)
+
+
+class Engine:
+    """`handle(incoming) -> list[Reply]`, with state kept in storage between messages."""
+
+    def __init__(
+        self,
+        store: Store,
+        knowledge: Callable[[], Knowledge],
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.store = store
+        self.knowledge = knowledge
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one message in one unit of work; never raises, never leaks a stack trace."""
+        try:
+            async with self.store.unit() as unit:
+                state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
+                deps = Deps(knowledge=self.knowledge(), unit=unit, today=self.clock().date())
+                replies, state = await route(incoming, state, deps)
+                state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
+                await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())
+                kind = _kind(incoming, (incoming.text or "").strip())
+                await unit.log_message(incoming.channel, "in", kind)
+                await unit.log_message(incoming.channel, "out", "reply", deps.outcome.answer_id, deps.outcome.decision)
+            return replies
+        except Exception:
+            log.exception("message handling failed", extra={"channel": incoming.channel})
+            return [Reply(texts.ERROR)]

@@ -1,0 +1,55 @@
+"""Free-text questions: match them to an answer, clarify, or say kindly that we cannot help."""
+
+from __future__ import annotations
+
+from handlers import answers, texts
+from handlers.context import Deps
+from handlers.state import State
+from handlers.types import Button, Reply
+from knowledge.matching import Decision
+from knowledge.normalise import normalise
+
+MAX_QUERY_CHARS = 500
+LONG_MESSAGE_CHARS = 2000
+CLARIFY_CHOICES = 3
+_ENGLISH_HINTS = frozenset(
+    {"how", "what", "where", "when", "can", "do", "i", "my", "to", "the", "a", "an", "get", "apply"}
+    | {"register", "renew", "need", "for", "of", "is", "please", "lost", "want", "card", "certificate"}
+)
+
+
+def looks_english(text: str) -> bool:
+    """A question with no Vietnamese letters and at least two common English words."""
+    norm = normalise(text)
+    if norm.accented != norm.plain:
+        return False
+    return sum(word in _ENGLISH_HINTS for word in norm.plain.split()) >= 2
+
+
+async def ask(state: State, deps: Deps) -> tuple[list[Reply], State]:
+    """Prompt for a question (the «Tìm thủ tục» button)."""
+    del deps
+    return [Reply(texts.ASK_QUESTION)], State(flow="search", data=state.reset().data, menu=state.menu)
+
+
+async def on_text(text: str, state: State, deps: Deps) -> tuple[list[Reply], State]:
+    """Answer a free-text question."""
+    prefix: list[Reply] = [Reply(texts.TOO_LONG)] if len(text) > LONG_MESSAGE_CHARS else []
+    query = text[:MAX_QUERY_CHARS]
+    if normalise(query).empty:
+        return [*prefix, answers.menu_reply(texts.NOT_UNDERSTOOD)], state.reset()
+    result = deps.knowledge.match(query)
+    deps.outcome.decision = result.decision.value
+    catalogue = deps.knowledge.catalogue
+    state = state.reset()
+    if result.decision is Decision.MATCH and result.best:
+        deps.outcome.answer_id = result.best.id
+        reply = answers.answer(catalogue, result.best.id, deps.today, english=looks_english(query))
+        return [*prefix, reply], state
+    if result.decision is Decision.AMBIGUOUS:
+        choices = [c.id for c in result.candidates[:CLARIFY_CHOICES]]
+        buttons = tuple(Button(catalogue.title(i), f"a:{i}") for i in choices)
+        none_of_these = Button(texts.CLARIFY_NONE_OF_THESE, "m:none")
+        state.flow, state.data["clarify"] = "clarify", choices
+        return [*prefix, Reply(texts.CLARIFY, (*buttons, none_of_these))], state
+    return [*prefix, Reply(texts.OUT_OF_SCOPE, answers.main_menu())], state

@@ -1,0 +1,1 @@
+"""The procedure catalogue, Vietnamese text normalisation and question matching."""

@@ -1,0 +1,61 @@
+"""The store against a real SQLite file: migrations, state round trips, atomic units."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage import Store
+
+
+async def test_upgrade_creates_the_tables_in_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "bot.db"
+    store = Store(f"sqlite+aiosqlite:///{path}")
+    await store.upgrade()
+    await store.upgrade()  # idempotent
+    await store.close()
+    tables = {row[0] for row in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
+    assert {"conversation_state", "message_log", "alembic_version"} <= tables
+
+
+async def test_state_survives_a_new_store_on_the_same_file(db_url: str) -> None:
+    first = Store(db_url)
+    await first.upgrade()
+    async with first.unit() as unit:
+        await unit.save_state("web", "u1", {"flow": "walk", "data": {"walk": {"i": 3}}})
+    await first.close()
+
+    second = Store(db_url)
+    async with second.unit() as unit:
+        assert await unit.load_state("web", "u1") == {"flow": "walk", "data": {"walk": {"i": 3}}}
+        assert await unit.load_state("web", "someone-else") == {}
+        assert await unit.load_state("telegram", "u1") == {}
+    await second.close()
+
+
+async def test_state_is_overwritten_not_duplicated(store: Store) -> None:
+    for step in range(3):
+        async with store.unit() as unit:
+            await unit.save_state("web", "u1", {"step": step})
+    async with store.unit() as unit:
+        assert await unit.load_state("web", "u1") == {"step": 2}
+
+
+async def test_a_failing_unit_leaves_nothing_behind(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.unit() as unit:
+            await unit.save_state("web", "u1", {"step": 1})
+            await unit.log_message("web", "in", "text")
+            raise RuntimeError("boom")
+    async with store.unit() as unit:
+        assert await unit.load_state("web", "u1") == {}
+        assert await unit.message_count() == 0
+
+
+async def test_vietnamese_text_round_trips(store: Store) -> None:
+    async with store.unit() as unit:
+        await unit.save_state("web", "u1", {"q": "đăng ký khai sinh 😀"})
+    async with store.unit() as unit:
+        assert (await unit.load_state("web", "u1"))["q"] == "đăng ký khai sinh 😀"
