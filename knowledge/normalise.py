@@ -5,9 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.lexicon import Lexicon
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_COMBINING_TONES = re.compile(r"[\u0300-\u036f]")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+# "kí"/"ký", "lí"/"lý", "sĩ"/"sỹ": after a consonant, a final y is spelled either way.
+_FINAL_Y = re.compile(r"^([bcdđghklmnpqrstvx]+)([yýỳỷỹỵ])$")
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 
 
 def nfc(text: str) -> str:
@@ -18,12 +25,19 @@ def nfc(text: str) -> str:
 def strip_diacritics(text: str) -> str:
     """Remove tones and vowel marks; đ/Đ become d/D."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", _COMBINING_TONES.sub("", decomposed))
+    return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
+
+
+def _spell(word: str) -> str:
+    found = _FINAL_Y.match(word)
+    if found and found.group(1) not in {"q", "qu"}:
+        return found.group(1) + found.group(2).translate(_Y_TO_I)
+    return word
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens with punctuation, symbols and emoji dropped."""
-    return _WORD.findall(nfc(text).lower())
+    """Lower-case word tokens (NFC) with punctuation, symbols and emoji dropped, i/y unified."""
+    return [_spell(word) for word in _WORD.findall(nfc(text).casefold())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +53,66 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Normalise `text` for matching: NFC, lower case, words only, and a diacritic-free twin."""
-    words = tokens(text)
-    accented = " ".join(words)
+    """Normalise `text`: NFC, case-folded, words only, and its diacritic-free twin."""
+    accented = " ".join(tokens(text))
     return Normalised(accented=accented, plain=strip_diacritics(accented))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a text after the lexicon: both forms, and whether it is mere filler.
+
+    `filler` is True for words that say nothing about which procedure is meant; a word typed
+    without diacritics that could be a filler or a real word ("ban": bạn or bản) is `ambiguous`.
+    """
+
+    accented: str
+    plain: str
+    marked: bool
+    filler: bool = False
+    ambiguous: bool = False
+
+
+def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
+    """Replace abbreviations typed without diacritics by their meaning, longest key first."""
+    plain = [strip_diacritics(w) for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(lexicon.longest, len(words) - i), 0, -1):
+            key = tuple(plain[i : i + size])
+            typed_plain = all(strip_diacritics(w) == w.replace("đ", "d") for w in words[i : i + size])
+            if typed_plain and key in lexicon.expansions:
+                out.extend(lexicon.expansions[key])
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def analyse(text: str, lexicon: Lexicon) -> list[Term]:
+    """Words of `text` with abbreviations expanded and fillers marked."""
+    words = _expand(tokens(text), lexicon)
+    terms: list[Term] = []
+    i = 0
+    while i < len(words):
+        pair = tuple(words[i : i + 2])
+        if len(pair) == 2 and (pair in lexicon.filler_phrases or pair in lexicon.filler_phrases_plain):
+            terms += [_term(w, filler=True) for w in pair]
+            i += 2
+            continue
+        term = _term(words[i])
+        if not term.marked and term.plain in lexicon.filler_plain:
+            term = _term(term.accented, ambiguous=True)
+        elif term.accented in lexicon.filler_accented:
+            term = _term(term.accented, filler=True)
+        terms.append(term)
+        i += 1
+    return terms
+
+
+def _term(word: str, filler: bool = False, ambiguous: bool = False) -> Term:
+    plain = strip_diacritics(word)
+    return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous)

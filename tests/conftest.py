@@ -53,9 +53,7 @@ class TestBot:
         """Press a button of the last replies, found by its label (as a citizen would) or payload."""
         for button in self.buttons:
             if label_or_payload in (button.label, button.payload):
-                return await self._deliver(
-                    Incoming(self.channel, self.user_id, self.user_id, payload=button.payload)
-                )
+                return await self._deliver(Incoming(self.channel, self.user_id, self.user_id, payload=button.payload))
         raise AssertionError(f"no button {label_or_payload!r} in {[b.label for b in self.buttons]}")
 
     async def _deliver(self, incoming: Incoming) -> list[Reply]:

@@ -9,13 +9,42 @@ import pytest
 from knowledge.catalogue import CatalogueError, load_catalogue
 from tests.conftest import CATALOGUE
 
-CONTRACT_PROCEDURES = """
-khai-sinh lien-thong-khai-sinh khai-tu lien-thong-khai-tu ket-hon xac-nhan-tinh-trang-hon-nhan trich-luc-ho-tich
-cai-chinh-ho-tich dang-ky-thuong-tru dang-ky-tam-tru thong-bao-luu-tru can-cuoc ho-chieu dinh-danh-dien-tu
-ly-lich-tu-phap chung-thuc-ban-sao doi-gplx cap-lai-gplx dang-ky-xe sang-ten-xe nop-phat-giao-thong ho-kinh-doanh
-thanh-lap-doanh-nghiep chung-nhan-xuat-xu an-toan-thuc-pham giay-phep-xay-dung cap-so-do chuyen-nhuong-dat
-tro-cap-that-nghiep cap-lai-bhyt bhxh-mot-lan tro-cap-xa-hoi quyet-toan-thue-tncn ban-sao-van-bang
-""".split()
+CONTRACT_PROCEDURES = [
+    "khai-sinh",
+    "lien-thong-khai-sinh",
+    "khai-tu",
+    "lien-thong-khai-tu",
+    "ket-hon",
+    "xac-nhan-tinh-trang-hon-nhan",
+    "trich-luc-ho-tich",
+    "cai-chinh-ho-tich",
+    "dang-ky-thuong-tru",
+    "dang-ky-tam-tru",
+    "thong-bao-luu-tru",
+    "can-cuoc",
+    "ho-chieu",
+    "dinh-danh-dien-tu",
+    "ly-lich-tu-phap",
+    "chung-thuc-ban-sao",
+    "doi-gplx",
+    "cap-lai-gplx",
+    "dang-ky-xe",
+    "sang-ten-xe",
+    "nop-phat-giao-thong",
+    "ho-kinh-doanh",
+    "thanh-lap-doanh-nghiep",
+    "chung-nhan-xuat-xu",
+    "an-toan-thuc-pham",
+    "giay-phep-xay-dung",
+    "cap-so-do",
+    "chuyen-nhuong-dat",
+    "tro-cap-that-nghiep",
+    "cap-lai-bhyt",
+    "bhxh-mot-lan",
+    "tro-cap-xa-hoi",
+    "quyet-toan-thue-tncn",
+    "ban-sao-van-bang",
+]
 CONTRACT_CONVERSATIONS = ["tra-cuu-ho-so", "quen-ma-ho-so", "gap-can-bo"]
 CONTRACT_FAQ = ["faq-muc-do-dich-vu", "faq-thanh-toan", "faq-an-toan"]
 

@@ -1,0 +1,68 @@
+"""The lexicon of abbreviations, colloquial words and fillers (data in `lexicon.yaml`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.normalise import strip_diacritics, tokens
+from knowledge.yamlsource import CatalogueError, Problem, load_yaml_model
+
+DEFAULT_LEXICON = Path(__file__).with_name("lexicon.yaml")
+
+
+class LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    fillers: list[str] = Field(default_factory=list)
+    stopwords_en: list[str] = Field(default_factory=list)
+    out_of_scope: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Expansions keyed by tuples of plain tokens; fillers as accented and plain word sets."""
+
+    expansions: dict[tuple[str, ...], tuple[str, ...]]
+    longest: int
+    filler_accented: frozenset[str]
+    filler_plain: frozenset[str]
+    filler_phrases: frozenset[tuple[str, ...]]
+    filler_phrases_plain: frozenset[tuple[str, ...]]
+    out_of_scope: tuple[str, ...] = ()
+
+    @classmethod
+    def from_file(cls, data: LexiconFile) -> Lexicon:
+        expansions: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, value in data.abbreviations.items():
+            key_tokens = tuple(strip_diacritics(t) for t in tokens(key))
+            if key_tokens:
+                expansions[key_tokens] = tuple(tokens(value))
+        single: set[str] = set()
+        phrases: set[tuple[str, ...]] = set()
+        for filler in [*data.fillers, *data.stopwords_en]:
+            words = tuple(tokens(filler))
+            if len(words) == 1:
+                single.add(words[0])
+            elif words:
+                phrases.add(words)
+        return cls(
+            expansions=expansions,
+            longest=max((len(k) for k in expansions), default=1),
+            filler_accented=frozenset(single),
+            filler_plain=frozenset(strip_diacritics(w) for w in single),
+            filler_phrases=frozenset(phrases),
+            filler_phrases_plain=frozenset(tuple(strip_diacritics(w) for w in p) for p in phrases),
+            out_of_scope=tuple(data.out_of_scope),
+        )
+
+
+def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
+    """Load the lexicon; raises `CatalogueError` with line numbers when it is invalid."""
+    return Lexicon.from_file(load_yaml_model(path, LexiconFile))
+
+
+__all__ = ["DEFAULT_LEXICON", "CatalogueError", "Lexicon", "Problem", "load_lexicon"]
