@@ -30,10 +30,12 @@ async def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     setup_logging(settings.log_level)
     app = await build_app(settings)
+    watcher = asyncio.create_task(app.knowledge.watch(settings.catalogue_watch_seconds))
     try:
         print(f"Trợ lý Dịch vụ công: http://{settings.host}:{settings.port}", flush=True)
         await serve(app)
     finally:
+        watcher.cancel()
         await app.close()
     return 0
 
@@ -76,20 +78,42 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from knowledge.catalogue import CatalogueError, load_catalogue
+    from knowledge.lint import lint
+    from knowledge.yamlsource import parse_yaml
 
     path = Path(args.path)
     try:
         catalogue = load_catalogue(path)
     except CatalogueError as exc:
         for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} lỗi (errors) trong {path}", file=sys.stderr)
+            print(f"{problem} [lỗi]")
+        print(f"{len(exc.problems)} lỗi (errors) trong {path}")
         return 1
     except FileNotFoundError:
         print(f"{path}: không tìm thấy tệp (file not found)")
         return 1
-    print(f"{path}: hợp lệ (valid) — {len(catalogue.procedures)} thủ tục, {len(catalogue.faqs)} câu hỏi thường gặp")
+    _, root = parse_yaml(path.read_text(encoding="utf-8"), path)
+    warnings = lint(catalogue, root, path, dt.date.today())
+    for warning in warnings:
+        print(f"{warning} [cảnh báo]")
+    counts = f"{len(catalogue.procedures)} thủ tục, {len(catalogue.faqs)} câu hỏi thường gặp"
+    print(f"{path}: hợp lệ (valid) — {counts}; {len(warnings)} cảnh báo (warnings)")
+    return 1 if warnings and args.strict else 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    from knowledge.catalogue import CatalogueError, load_catalogue
+    from knowledge.stats import catalogue_stats, format_stats
+
+    try:
+        catalogue = load_catalogue(Path(args.path))
+    except CatalogueError as exc:
+        print(exc)
+        return 1
+    print(format_stats(catalogue_stats(catalogue)))
     return 0
 
 
@@ -106,6 +130,10 @@ def parser() -> argparse.ArgumentParser:
     match.add_argument("--catalogue", help="catalogue file (default procedures.yaml)")
     validate = sub.add_parser("validate", help="check a catalogue file")
     validate.add_argument("path", nargs="?", default="procedures.yaml")
+    validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    catalogue = sub.add_parser("catalogue", help="catalogue tools")
+    catalogue.add_argument("action", choices=["stats"])
+    catalogue.add_argument("path", nargs="?", default="procedures.yaml")
     return root
 
 
@@ -117,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_chat(args))
     if args.command == "match":
         return _match(args)
+    if args.command == "catalogue":
+        return _catalogue(args)
     return _validate(args)
 
 

@@ -7,20 +7,10 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings
 from handlers.engine import Engine
-from knowledge.library import Knowledge, load_knowledge
+from knowledge.library import KnowledgeHolder, load_knowledge
 from storage import Store
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class KnowledgeHolder:
-    """Holds the current knowledge; a reload swaps the reference in one assignment."""
-
-    current: Knowledge
-
-    def __call__(self) -> Knowledge:
-        return self.current
 
 
 @dataclass(slots=True)
@@ -31,7 +21,8 @@ class App:
     engine: Engine = field(init=False)
 
     def __post_init__(self) -> None:
-        self.engine = Engine(self.store, self.knowledge)
+        staff = frozenset(self.settings.staff())
+        self.engine = Engine(self.store, self.knowledge, staff=staff, reload=self.knowledge.reload)
 
     async def close(self) -> None:
         await self.store.close()
@@ -39,7 +30,7 @@ class App:
 
 async def build_app(settings: Settings) -> App:
     """Load the catalogue, open and upgrade the database, and build the engine."""
-    knowledge = KnowledgeHolder(load_knowledge(settings.catalogue_path))
+    knowledge = KnowledgeHolder(load_knowledge(settings.catalogue_path), settings.catalogue_path)
     store = Store(settings.database_url)
     await store.upgrade()
     log.info("ready", extra={"procedures": len(knowledge.current.catalogue.procedures)})

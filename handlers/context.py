@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from knowledge.library import Knowledge
+from knowledge.library import Knowledge, ReloadOutcome
 from storage import Unit
+
+Reloader = Callable[[], Awaitable[ReloadOutcome]]
 
 
 @dataclass(slots=True)
@@ -25,3 +28,5 @@ class Deps:
     unit: Unit
     today: dt.date
     outcome: Outcome = field(default_factory=Outcome)
+    staff: bool = False
+    reload: Reloader | None = None

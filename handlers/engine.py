@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from handlers import answers, search, texts, walkthrough
-from handlers.context import Deps
+from handlers import answers, search, staff, texts, walkthrough
+from handlers.context import Deps, Reloader
 from handlers.state import State
 from handlers.types import Incoming, Reply
 from knowledge.library import Knowledge
@@ -52,6 +52,8 @@ async def _command(text: str, state: State, deps: Deps) -> Step:
         return [answers.menu_reply(message)], State(menu=state.menu)
     if name == "/trogiup":
         return [Reply(texts.HELP, answers.main_menu())], state
+    if name in staff.COMMANDS and deps.staff:
+        return await staff.COMMANDS[name](argument, state, deps)
     return [Reply(texts.UNKNOWN_COMMAND, answers.main_menu())], state
 
 
@@ -111,17 +113,27 @@ class Engine:
         store: Store,
         knowledge: Callable[[], Knowledge],
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        staff: frozenset[tuple[str, str]] = frozenset(),
+        reload: Reloader | None = None,
     ) -> None:
         self.store = store
         self.knowledge = knowledge
         self.clock = clock
+        self.staff = staff
+        self.reload = reload
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one message in one unit of work; never raises, never leaks a stack trace."""
         try:
             async with self.store.unit() as unit:
                 state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
-                deps = Deps(knowledge=self.knowledge(), unit=unit, today=self.clock().date())
+                deps = Deps(
+                    knowledge=self.knowledge(),
+                    unit=unit,
+                    today=self.clock().date(),
+                    staff=(incoming.channel, incoming.user_id) in self.staff,
+                    reload=self.reload,
+                )
                 replies, state = await route(incoming, state, deps)
                 state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
                 await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())

@@ -131,3 +131,12 @@ WALK_STUCK_GENERIC = (
 WALK_SWITCH = "Bạn đang làm dở hướng dẫn «{current}» (bước {n}). Bạn muốn chuyển sang «{other}» không?"
 WALK_FREE_TEXT = "Bạn đang ở bước {n} của hướng dẫn «{title}». Bấm một nút bên dưới để tiếp tục."
 WALK_RESUME = "Chào bạn quay lại! Tiếp tục hướng dẫn «{title}» ở bước {n}?"
+
+# Staff.
+RELOAD_OK = "Đã nạp lại danh mục: {procedures} thủ tục đang phục vụ."
+RELOAD_FAILED = (
+    "Tệp danh mục có lỗi nên CHƯA nạp lại; bot vẫn dùng danh mục cũ ({procedures} thủ tục).\n"
+    "Sửa các lỗi sau rồi thử lại (kiểm tra bằng: python -m bot validate):\n{problems}"
+)
+RELOAD_MORE = "… và {count} lỗi khác."
+RELOAD_UNAVAILABLE = "Chức năng nạp lại chưa được bật trên máy chủ này."
