@@ -15,7 +15,10 @@ from sqlalchemy import Connection, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.events import Events
 from storage.models import ConversationRow, MessageLogRow
+from storage.outbox import Inbox, Outbox
+from storage.walks import Walks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,10 +36,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Unit:
-    """Repository methods over one session; committed together when the unit closes."""
+    """Repositories over one session; committed together when the unit closes."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.walks = Walks(session)
+        self.events = Events(session)
+        self.outbox = Outbox(session)
+        self.inbox = Inbox(session)
 
     async def load_state(self, channel: str, user_id: str) -> dict[str, Any]:
         """The stored conversation state, or an empty dict for a new citizen."""
