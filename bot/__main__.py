@@ -24,18 +24,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _run(args: argparse.Namespace) -> int:
     from bot.app import build_app
-    from bot.channels.web import serve
     from bot.logs import setup_logging
+    from bot.runner import run
 
     settings = _settings(args)
     setup_logging(settings.log_level)
     app = await build_app(settings)
-    watcher = asyncio.create_task(app.knowledge.watch(settings.catalogue_watch_seconds))
     try:
         print(f"Trợ lý Dịch vụ công: http://{settings.host}:{settings.port}", flush=True)
-        await serve(app)
+        await run(app)
     finally:
-        watcher.cancel()
         await app.close()
     return 0
 

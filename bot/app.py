@@ -15,10 +15,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class App:
+    """The composed bot. Channels add their web routes (Starlette `Route`s) to `web_routes`."""
+
     settings: Settings
     store: Store
     knowledge: KnowledgeHolder
     engine: Engine = field(init=False)
+    web_routes: list[object] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         staff = frozenset(self.settings.staff())

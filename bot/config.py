@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +21,27 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     staff_ids: str = Field(default="", description="channel:user_id pairs separated by commas")
     catalogue_watch_seconds: float = Field(default=0.5, gt=0)
+    jobs_interval_seconds: float = Field(default=60.0, gt=0)
+
+    # Telegram (python-telegram-bot). Enabled when the token is set.
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    # Zalo Bot Platform. Enabled when the token is set.
+    zalo_bot_token: SecretStr | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_webhook_url: str | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+
+    # Dossier recovery: keyed hashes of codes and phones, SMS provider, one-stop system API.
+    code_hash_key: SecretStr | None = None
+    sms_http_url: str | None = None
+    sms_http_key: SecretStr | None = None
+    sms_template: str = "Ma xac minh Tro ly Dich vu cong: {code}. Hieu luc 5 phut. Khong dua ma nay cho ai."
+    onestop_api_url: str | None = None
+    onestop_api_token: SecretStr | None = None
 
     def staff(self) -> set[tuple[str, str]]:
         """Staff users as (channel, user id) pairs, e.g. STAFF_IDS=telegram:12345,web:w0a1b2c3d4."""

@@ -26,7 +26,11 @@ class Deps:
 
     knowledge: Knowledge
     unit: Unit
-    today: dt.date
+    now: dt.datetime
     outcome: Outcome = field(default_factory=Outcome)
     staff: bool = False
     reload: Reloader | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()

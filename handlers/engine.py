@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from handlers import answers, search, staff, texts, walkthrough
+from handlers import answers, flows, search, staff, texts, walkthrough
 from handlers.context import Deps, Reloader
 from handlers.state import State
 from handlers.types import Incoming, Reply
@@ -19,7 +19,7 @@ from storage import Store
 log = logging.getLogger(__name__)
 _MENU_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
-Step = tuple[list[Reply], State]
+Step = flows.Step
 
 
 def _kind(incoming: Incoming, text: str) -> str:
@@ -57,6 +57,15 @@ async def _command(text: str, state: State, deps: Deps) -> Step:
     return [Reply(texts.UNKNOWN_COMMAND, answers.main_menu())], state
 
 
+async def show_answer(answer_id: str, incoming: Incoming, state: State, deps: Deps) -> Step:
+    """Show any answer id: built-in conversations start their flow, others get their card."""
+    deps.outcome.answer_id = answer_id
+    flow = flows.BY_ANSWER.get(answer_id)
+    if flow is not None and flow.start is not None:
+        return await flow.start(incoming, state.reset(), deps)
+    return [answers.answer(deps.knowledge.catalogue, answer_id, deps.today)], state.reset()
+
+
 async def _button(payload: str, incoming: Incoming, state: State, deps: Deps) -> Step:
     """Route a button payload; unknown or stale payloads get the menu again."""
     catalogue = deps.knowledge.catalogue
@@ -68,15 +77,15 @@ async def _button(payload: str, incoming: Incoming, state: State, deps: Deps) ->
     if payload == "m:none":
         return [Reply(texts.OUT_OF_SCOPE, answers.main_menu())], state.reset()
     if verb == "a" and arg in set(catalogue.ids()):
-        deps.outcome.answer_id = arg
-        return [answers.answer(catalogue, arg, deps.today)], state.reset()
+        return await show_answer(arg, incoming, state, deps)
     if verb == "d" and arg in catalogue.procedures:
         deps.outcome.answer_id = arg
         return [answers.documents(catalogue.procedures[arg])], state.reset()
     if verb == "g" and arg in catalogue.procedures:
-        return await walkthrough.start(catalogue.procedures[arg], state, deps)
-    if verb == "w" and "walk" in state.data:
-        return await walkthrough.on_payload(incoming, state, deps)
+        return await walkthrough.start(catalogue.procedures[arg], incoming, state, deps)
+    flow = flows.BY_PREFIX.get(verb)
+    if flow is not None:
+        return await flow.on_payload(incoming, state, deps)
     return [answers.menu_reply(texts.STALE_BUTTON)], state.reset()
 
 
@@ -98,11 +107,16 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
         return await _command(text, state, deps)
     if payload:
         return await _button(payload, replace(incoming, payload=payload, text=""), state, deps)
+    active = flows.BY_NAME.get(state.flow or "")
+    if incoming.contact is not None:
+        if active is not None and active.on_contact is not None:
+            return await active.on_contact(incoming, state, deps)
+        return [answers.menu_reply(texts.CONTACT_UNEXPECTED)], state
     if not text:
         return [answers.menu_reply(texts.EMPTY)], state
-    if state.flow == walkthrough.FLOW:
-        return await walkthrough.on_text(replace(incoming, text=text), state, deps)
-    return await search.on_text(text, state, deps)
+    if active is not None:
+        return await active.on_text(replace(incoming, text=text), state, deps)
+    return await search.on_text(replace(incoming, text=text), state, deps, show_answer)
 
 
 class Engine:
@@ -130,7 +144,7 @@ class Engine:
                 deps = Deps(
                     knowledge=self.knowledge(),
                     unit=unit,
-                    today=self.clock().date(),
+                    now=self.clock(),
                     staff=(incoming.channel, incoming.user_id) in self.staff,
                     reload=self.reload,
                 )

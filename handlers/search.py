@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from handlers import answers, texts
 from handlers.context import Deps
 from handlers.state import State
-from handlers.types import Button, Reply
+from handlers.types import Button, Incoming, Reply
 from knowledge.matching import Decision
 from knowledge.normalise import normalise
 
@@ -32,8 +34,12 @@ async def ask(state: State, deps: Deps) -> tuple[list[Reply], State]:
     return [Reply(texts.ASK_QUESTION)], State(flow="search", data=state.reset().data, menu=state.menu)
 
 
-async def on_text(text: str, state: State, deps: Deps) -> tuple[list[Reply], State]:
-    """Answer a free-text question."""
+ShowAnswer = Callable[[str, Incoming, State, Deps], Awaitable[tuple[list[Reply], State]]]
+
+
+async def on_text(incoming: Incoming, state: State, deps: Deps, show: ShowAnswer) -> tuple[list[Reply], State]:
+    """Answer a free-text question; `show` presents the chosen answer (or starts its flow)."""
+    text = incoming.text
     prefix: list[Reply] = [Reply(texts.TOO_LONG)] if len(text) > LONG_MESSAGE_CHARS else []
     query = text[:MAX_QUERY_CHARS]
     if normalise(query).empty:
@@ -43,9 +49,11 @@ async def on_text(text: str, state: State, deps: Deps) -> tuple[list[Reply], Sta
     catalogue = deps.knowledge.catalogue
     state = state.reset()
     if result.decision is Decision.MATCH and result.best:
-        deps.outcome.answer_id = result.best.id
-        reply = answers.answer(catalogue, result.best.id, deps.today, english=looks_english(query))
-        return [*prefix, reply], state
+        if result.best.id in catalogue.procedures and looks_english(query):
+            deps.outcome.answer_id = result.best.id
+            return [*prefix, answers.card(catalogue.procedures[result.best.id], deps.today, english=True)], state
+        replies, state = await show(result.best.id, incoming, state, deps)
+        return [*prefix, *replies], state
     if result.decision is Decision.AMBIGUOUS:
         choices = [c.id for c in result.candidates[:CLARIFY_CHOICES]]
         buttons = tuple(Button(catalogue.title(i), f"a:{i}") for i in choices)

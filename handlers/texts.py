@@ -28,6 +28,7 @@ EMPTY = "Tôi chưa nhận được nội dung nào. Bạn hãy gõ câu hỏi h
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu tin nhắn này. Bạn hãy gõ bằng chữ điều bạn cần, hoặc chọn một mục bên dưới."
 TOO_LONG = "Tin nhắn khá dài nên tôi chỉ đọc phần đầu. Lần sau bạn gõ ngắn gọn điều cần làm là được."
 STALE_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Mời bạn chọn lại từ danh sách dưới đây."
+CONTACT_UNEXPECTED = "Cảm ơn bạn. Hiện tôi không cần số điện thoại; tôi không lưu số này."
 UNKNOWN_COMMAND = "Tôi không biết lệnh này. Các lệnh dùng được: /menu, /huy, /trogiup."
 OUT_OF_SCOPE = (
     "Xin lỗi, tôi chỉ hỗ trợ các thủ tục hành chính và dịch vụ công trực tuyến, "

@@ -35,6 +35,13 @@ class Contact:
     forwarded: bool = False
 
 
+class Capability(StrEnum):
+    """What a channel can show; flows word their replies accordingly."""
+
+    BUTTONS = "buttons"
+    SHARE_CONTACT = "share_contact"
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """One message or button press from a citizen, already stripped of transport details."""
@@ -47,6 +54,7 @@ class Incoming:
     contact: Contact | None = None
     locale: str = "vi"
     private_chat: bool = True
+    capabilities: frozenset[Capability] = frozenset({Capability.BUTTONS})
 
 
 @dataclass(frozen=True, slots=True)

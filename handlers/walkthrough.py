@@ -65,8 +65,9 @@ def resume_offer(state: State, deps: Deps) -> Reply | None:
     return Reply(text, (Button(texts.BTN_RESUME, "w:show"), Button(texts.BTN_MENU, "menu")))
 
 
-async def start(proc: Procedure, state: State, deps: Deps) -> tuple[list[Reply], State]:
+async def start(proc: Procedure, incoming: Incoming, state: State, deps: Deps) -> tuple[list[Reply], State]:
     """Begin the walkthrough of `proc` at its first step."""
+    del incoming
     deps.outcome.answer_id = proc.id
     state = State(flow=FLOW, step="step", data={"walk": {"proc": proc.id, "i": 0, "answers": {}}}, menu=state.menu)
     return [Reply(texts.WALK_INTRO.format(title=proc.title)), render_step(proc, state)], state

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from handlers.types import Incoming, Reply
@@ -88,11 +88,12 @@ def create_web_app(app: App) -> Starlette:
         replies = await app.engine.handle(incoming)
         return JSONResponse({"replies": [reply_json(r) for r in replies]})
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/", index, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/messages", messages, methods=["POST"]),
     ]
+    routes += [route for route in app.web_routes if isinstance(route, BaseRoute)]
     return Starlette(routes=routes)
 
 
