@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.app import App
 from bot.channels.web import serve
+from handlers.jobs import run_due
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,24 @@ async def start_channels(app: App) -> list[Stopper]:
     return stoppers
 
 
+async def run_jobs(app: App) -> None:
+    """Reminders and abandonment every `jobs_interval_seconds`; a failure is logged, never fatal."""
+    while True:
+        try:
+            report = await run_due(app.store, app.knowledge, dt.datetime.now(dt.UTC))
+            if report.reminded or report.abandoned:
+                log.info("jobs ran", extra={"reminded": report.reminded, "abandoned": report.abandoned})
+        except Exception:
+            log.exception("jobs failed")
+        await asyncio.sleep(app.settings.jobs_interval_seconds)
+
+
 async def run(app: App) -> None:
     """Serve until interrupted; always stop channels and background tasks on the way out."""
-    background = [asyncio.create_task(app.knowledge.watch(app.settings.catalogue_watch_seconds))]
+    background = [
+        asyncio.create_task(app.knowledge.watch(app.settings.catalogue_watch_seconds)),
+        asyncio.create_task(run_jobs(app)),
+    ]
     stoppers = await start_channels(app)
     try:
         await serve(app)

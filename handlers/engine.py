@@ -48,6 +48,7 @@ async def _command(text: str, state: State, deps: Deps) -> Step:
         return [answers.menu_reply()], state.reset()
     if name == "/huy":
         busy = state.flow is not None or "walk" in state.data
+        await walkthrough.cancel(state, deps)
         message = texts.CANCELLED if busy else texts.NOTHING_TO_CANCEL
         return [answers.menu_reply(message)], State(menu=state.menu)
     if name == "/trogiup":
@@ -114,6 +115,14 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
         return [answers.menu_reply(texts.CONTACT_UNEXPECTED)], state
     if not text:
         return [answers.menu_reply(texts.EMPTY)], state
+    if walkthrough.returning_after_a_while(state, deps):
+        offer = walkthrough.resume_offer(state, deps)
+        result = deps.knowledge.match(text)
+        own = walkthrough.current_procedure(state, deps)
+        same = result.best is not None and own is not None and result.best.id == own.id
+        if offer is not None and (result.decision != "match" or same):
+            return [offer], state.reset()
+        state, active = state.reset(), None
     if active is not None:
         return await active.on_text(replace(incoming, text=text), state, deps)
     return await search.on_text(replace(incoming, text=text), state, deps, show_answer)
@@ -149,6 +158,7 @@ class Engine:
                     reload=self.reload,
                 )
                 replies, state = await route(incoming, state, deps)
+                state.data["seen"] = deps.now.isoformat()
                 state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
                 await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())
                 kind = _kind(incoming, (incoming.text or "").strip())

@@ -104,35 +104,6 @@ STAFF_INFO = (
     "Khi gọi, bạn không cần và không nên đọc mật khẩu, mã OTP cho bất kỳ ai."
 )
 
-# Walkthrough.
-STEP_HEADER = "Bước {n}/{total} — {title}"
-STEP_LINK = "🔗 Làm ở trang: {link}"
-STEP_TIP = "💡 Mẹo: {tip}"
-BTN_NEXT = "Xong, tiếp tục"
-BTN_BACK = "Quay lại"
-BTN_STUCK = "Tôi bị kẹt ở bước này"
-BTN_REVIEW_DOCS = "Xem lại giấy tờ"
-BTN_PAUSE = "Tạm dừng"
-BTN_RESUME = "Tiếp tục hướng dẫn"
-BTN_SWITCH = "Chuyển sang «{title}»"
-WALK_INTRO = "Hướng dẫn nộp «{title}» trực tuyến, từng bước một. Làm xong bước nào, bạn bấm «Xong, tiếp tục»."
-WALK_FIRST_STEP = "Bạn đang ở bước đầu tiên."
-WALK_DONE = (
-    "🎉 Bạn đã đi hết các bước nộp «{title}».\n"
-    "• Thời gian giải quyết: {time}\n"
-    "• Nhận kết quả: {result}\n"
-    "Hãy ghi lại MÃ HỒ SƠ hiện trên màn hình xác nhận (hoặc trong tin nhắn, email báo tiếp nhận). "
-    "Có mã này, bạn theo dõi hoặc bổ sung hồ sơ được ngay; cứ nhắn «tra cứu hồ sơ» cho tôi."
-)
-WALK_PAUSED = "Đã tạm dừng ở bước {n}. Khi quay lại, bấm «Tiếp tục hướng dẫn» hoặc nhắn bất kỳ lúc nào."
-WALK_STUCK = "Gợi ý cho bước «{title}»:"
-WALK_STUCK_GENERIC = (
-    "Thử tải lại trang, kiểm tra kết nối mạng, và làm lại thao tác. Nếu vẫn không được, bạn có thể nhờ cán bộ hỗ trợ."
-)
-WALK_SWITCH = "Bạn đang làm dở hướng dẫn «{current}» (bước {n}). Bạn muốn chuyển sang «{other}» không?"
-WALK_FREE_TEXT = "Bạn đang ở bước {n} của hướng dẫn «{title}». Bấm một nút bên dưới để tiếp tục."
-WALK_RESUME = "Chào bạn quay lại! Tiếp tục hướng dẫn «{title}» ở bước {n}?"
-
 # Staff.
 RELOAD_OK = "Đã nạp lại danh mục: {procedures} thủ tục đang phục vụ."
 RELOAD_FAILED = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 MAX_PAYLOAD_BYTES = 64
 
@@ -64,3 +65,18 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     ask: Ask | None = None
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as plain JSON-able data (for the outbox and the web chat)."""
+    return {
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
+        "ask": reply.ask.value if reply.ask else None,
+    }
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(b["label"]), str(b["payload"])) for b in data.get("buttons") or [])
+    ask = Ask(data["ask"]) if data.get("ask") else None
+    return Reply(str(data.get("text", "")), buttons, ask)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from knowledge.catalogue import Catalogue, CatalogueError, load_catalogue
 from knowledge.lexicon import DEFAULT_LEXICON, load_lexicon
-from knowledge.matching import DEFAULT_THRESHOLDS, Index, Result, Thresholds, build_index, match
+from knowledge.matching import DEFAULT_THRESHOLDS, Index, Result, Thresholds, build_index, match, rank
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,11 @@ class Knowledge:
 
     def match(self, query: str) -> Result:
         return match(self.index, query, self.thresholds)
+
+    def best_faq(self, text: str, minimum: float = 25.0) -> str | None:
+        """The FAQ id that best fits `text` (e.g. a walkthrough step), if any fits well enough."""
+        found = rank(self.index, text, limit=1, among=frozenset(self.catalogue.faqs))
+        return found[0].id if found and found[0].score >= minimum else None
 
 
 def load_knowledge(

@@ -34,6 +34,7 @@ ORDER_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.25
 KEYWORD_FACTOR = 0.8
 CORRECTED_FACTOR = 0.7
+AMBIGUOUS_FACTOR = 0.5
 OUT_OF_SCOPE = "none"
 UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
@@ -208,6 +209,8 @@ def _query(index: Index, text: str) -> _Query:
             continue
         key = stem(term.plain)
         known = key in index.vocab
+        if not known and term.ambiguous:
+            continue
         token_ids = [index.vocab[key]] if known else _correct(index, term.plain)
         if not token_ids:
             content_weight += 0.0 if term.ambiguous else index.unknown_weight
@@ -215,6 +218,8 @@ def _query(index: Index, text: str) -> _Query:
         for token in token_ids:
             sequence.append(token)
             weight = float(index.idf[token]) * (1.0 if known else CORRECTED_FACTOR)
+            if term.ambiguous:
+                weight *= AMBIGUOUS_FACTOR
             variants = index.accents[token]
             if term.marked and known and variants and term.accented not in variants:
                 weight *= ACCENT_MISMATCH
@@ -227,8 +232,11 @@ def _query(index: Index, text: str) -> _Query:
     return _Query(weights, content, content_weight, bigrams)
 
 
-def rank(index: Index, query: str, limit: int = 5) -> list[Candidate]:
-    """Best-scoring answer ids for `query`, one entry per id, best first (scores 0–100)."""
+def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None = None) -> list[Candidate]:
+    """Best-scoring answer ids for `query`, one entry per id, best first (scores 0–100).
+
+    `among` restricts the answers considered (e.g. only FAQ ids for a walkthrough step).
+    """
     if DOSSIER_CODE.search(query) and LOOKUP_ID in index.ids:
         return [Candidate(LOOKUP_ID, 100.0)]
     parsed = _query(index, query)
@@ -242,6 +250,9 @@ def rank(index: Index, query: str, limit: int = 5) -> list[Candidate]:
         if token in parsed.content:
             explained[postings] += index.idf[token]
     hits = np.nonzero(matched)[0]
+    if among is not None:
+        allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
+        hits = hits[np.isin(index.phrase_owner[hits], allowed)]
     recall = np.minimum(matched[hits] / index.phrase_weight[hits], 1.0)
     unexplained = np.maximum(parsed.content_weight - explained[hits], 0.0)
     precision = matched[hits] / (matched[hits] + unexplained)

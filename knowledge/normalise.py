@@ -36,8 +36,11 @@ def _spell(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens (NFC) with punctuation, symbols and emoji dropped, i/y unified."""
-    return [_spell(word) for word in _WORD.findall(nfc(text).casefold())]
+    """Lower-case word tokens (NFC) with punctuation, symbols and emoji dropped, i/y unified.
+
+    Long digit runs (phone, ID or dossier numbers) say nothing about the procedure: dropped.
+    """
+    return [_spell(word) for word in _WORD.findall(nfc(text).casefold()) if not (word.isdigit() and len(word) >= 5)]
 
 
 @dataclass(frozen=True, slots=True)

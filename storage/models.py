@@ -50,6 +50,7 @@ class WalkSessionRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     procedure_id: Mapped[str] = mapped_column(String(64))
     step: Mapped[int] = mapped_column(Integer, default=0)
+    step_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     remind: Mapped[bool] = mapped_column(default=False)

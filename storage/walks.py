@@ -19,11 +19,14 @@ class WalkSession:
     chat_id: str
     procedure_id: str
     step: int
+    step_id: str | None
     last_at: dt.datetime
 
 
 def _plain(row: WalkSessionRow) -> WalkSession:
-    return WalkSession(row.id, row.channel, row.user_id, row.chat_id, row.procedure_id, row.step, row.last_at)
+    return WalkSession(
+        row.id, row.channel, row.user_id, row.chat_id, row.procedure_id, row.step, row.step_id, row.last_at
+    )
 
 
 class Walks:
@@ -54,12 +57,16 @@ class Walks:
         await self.session.flush()
         return row.id
 
-    async def touch(self, session_id: int, step: int, now: dt.datetime, remind: bool | None = None) -> None:
+    async def touch(
+        self, session_id: int, step: int, now: dt.datetime, remind: bool | None = None, step_id: str | None = None
+    ) -> None:
         """Record activity at `step`; `remind` opts in or out of the 24-hour reminder."""
         row = await self.session.get(WalkSessionRow, session_id)
         if row is None:
             return
         row.step, row.last_at = step, now
+        if step_id is not None:
+            row.step_id = step_id
         if remind is not None:
             row.remind = remind
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +17,12 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, reply_to_dict
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CHANNEL = "web"
+USER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_TEXT_CHARS = 20_000
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."
@@ -31,17 +34,9 @@ class WebMessage(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+    user_id: Annotated[str, StringConstraints(pattern=USER_ID.pattern)]
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] = ""
     payload: Annotated[str, StringConstraints(max_length=64)] | None = None
-
-
-def reply_json(reply: Reply) -> dict[str, object]:
-    return {
-        "text": reply.text,
-        "buttons": [{"label": b.label, "payload": b.payload} for b in reply.buttons],
-        "ask": reply.ask.value if reply.ask else None,
-    }
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -86,12 +81,24 @@ def create_web_app(app: App) -> Starlette:
             payload=message.payload or None,
         )
         replies = await app.engine.handle(incoming)
-        return JSONResponse({"replies": [reply_json(r) for r in replies]})
+        return JSONResponse({"replies": [reply_to_dict(r) for r in replies]})
+
+    async def updates(request: Request) -> Response:
+        """Messages the bot sent on its own (reminders…) since the page last asked."""
+        user_id = request.query_params.get("user_id", "")
+        if not USER_ID.fullmatch(user_id):
+            return _error(400, BAD_REQUEST)
+        async with app.store.unit() as unit:
+            items = await unit.outbox.pending(CHANNEL, user_id)
+            for item in items:
+                await unit.outbox.mark_sent(item.id, dt.datetime.now(dt.UTC))
+        return JSONResponse({"replies": [reply for item in items for reply in item.replies]})
 
     routes: list[BaseRoute] = [
         Route("/", index, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/messages", messages, methods=["POST"]),
+        Route("/api/updates", updates, methods=["GET"]),
     ]
     routes += [route for route in app.web_routes if isinstance(route, BaseRoute)]
     return Starlette(routes=routes)

@@ -53,6 +53,12 @@ def test_citizen_asks_clicks_a_button_and_gets_the_first_step(browser: Browser, 
         expect(page.locator(".msg.bot").last).to_contain_text("Lệ phí")
 
         page.get_by_role("button", name="Bắt đầu hướng dẫn").last.click()
+        expect(page.locator(".msg.bot").last).to_contain_text("Câu hỏi 1/2")
+        page.get_by_role("button", name="Đã đăng ký kết hôn").last.click()
+        page.get_by_role("button", name="Sinh ở Việt Nam").last.click()
+        expect(page.locator(".msg.bot").last).to_contain_text("Giấy chứng sinh")
+        page.get_by_role("button", name="Tôi đã có đủ").last.click()
+        page.get_by_role("button", name="Bắt đầu các bước").last.click()
         expect(page.locator(".msg.bot").last).to_contain_text("Bước 1/")
         expect(page.get_by_role("button", name="Xong, tiếp tục").last).to_be_visible()
 

@@ -68,5 +68,5 @@ def test_console_chat_numbers_buttons_and_accepts_digits(tmp_path: Path) -> None
     result = run_cli("chat", stdin="dang ky khai sinh\n1\n", DATABASE_URL=db)
     assert result.returncode == 0, result.stderr
     assert "1. Bắt đầu hướng dẫn" in result.stdout
-    assert "Bước 1/" in result.stdout
+    assert "Câu hỏi 1/2" in result.stdout
     assert "Tạm biệt!" in result.stdout

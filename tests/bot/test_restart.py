@@ -24,7 +24,8 @@ def test_walkthrough_continues_after_kill_and_restart(tmp_path: Path) -> None:
     server = start_server(db, port, log)
     try:
         say(port, text="dang ky khai sinh")
-        say(port, payload="g:khai-sinh")
+        for payload in ["g:khai-sinh", "w:a:0", "w:a:0", "w:haveall", "w:steps"]:
+            say(port, payload=payload)
         step_two = say(port, payload="w:next")
         assert "Bước 2/" in str(step_two[-1]["text"])
     finally:

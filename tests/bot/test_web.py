@@ -51,7 +51,7 @@ async def test_question_gets_card_with_buttons(client: httpx.AsyncClient) -> Non
 async def test_button_payload_continues_the_conversation(client: httpx.AsyncClient) -> None:
     await client.post("/api/messages", json={"user_id": USER, "text": "dang ky khai sinh"})
     response = await client.post("/api/messages", json={"user_id": USER, "payload": "g:khai-sinh"})
-    assert "Bước 1/" in response.json()["replies"][-1]["text"]
+    assert "Câu hỏi 1/2" in response.json()["replies"][-1]["text"]
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,16 @@ async def test_ten_thousand_character_message_is_answered(client: httpx.AsyncCli
 async def test_wrong_method_and_path(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/messages")).status_code == 405
     assert (await client.get("/nope")).status_code == 404
+
+
+async def test_updates_deliver_queued_messages_once(app: App, client: httpx.AsyncClient) -> None:
+    import datetime as dt
+
+    async with app.store.unit() as unit:
+        await unit.outbox.enqueue(
+            "web", USER, USER, [{"text": "🔔 Nhắc bạn", "buttons": [], "ask": None}], dt.datetime.now(dt.UTC)
+        )
+    first = await client.get("/api/updates", params={"user_id": USER})
+    assert first.json() == {"replies": [{"text": "🔔 Nhắc bạn", "buttons": [], "ask": None}]}
+    assert (await client.get("/api/updates", params={"user_id": USER})).json() == {"replies": []}
+    assert (await client.get("/api/updates", params={"user_id": "x"})).status_code == 400

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.String(64), nullable=False),
         sa.Column("procedure_id", sa.String(64), nullable=False),
         sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("step_id", sa.String(64), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("remind", sa.Boolean(), nullable=False),

@@ -1,0 +1,44 @@
+"""Scheduled work: the one opt-in reminder after 24 idle hours, and closing walkthroughs idle for 7 days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handlers import walkthrough
+from handlers.state import State
+from handlers.types import reply_to_dict
+from knowledge.library import Knowledge
+from storage import Store
+
+REMIND_AFTER = dt.timedelta(hours=24)
+ABANDON_AFTER = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class JobReport:
+    reminded: int
+    abandoned: int
+
+
+async def run_due(store: Store, knowledge: Callable[[], Knowledge], now: dt.datetime) -> JobReport:
+    """Queue due reminders in the outbox and record abandoned walkthroughs; safe to run on many replicas."""
+    catalogue = knowledge().catalogue
+    reminded = 0
+    async with store.unit() as unit:
+        for session in await unit.walks.due_reminders(idle_since=now - REMIND_AFTER):
+            proc = catalogue.procedures.get(session.procedure_id)
+            if proc is None or not await unit.walks.mark_reminded(session.id, now):
+                continue
+            reply = walkthrough.reminder(proc, session.step)
+            await unit.outbox.enqueue(session.channel, session.user_id, session.chat_id, [reply_to_dict(reply)], now)
+            state = State.from_dict(await unit.load_state(session.channel, session.user_id))
+            state.menu = [button.payload for button in reply.buttons]
+            await unit.save_state(session.channel, session.user_id, state.to_dict())
+            await unit.events.record(session.channel, "reminded", now, proc.id, session.step_id)
+            reminded += 1
+        abandoned = await unit.walks.abandon_idle(idle_since=now - ABANDON_AFTER, now=now)
+        for session in abandoned:
+            await unit.events.record(session.channel, "abandoned", now, session.procedure_id, session.step_id)
+    return JobReport(reminded=reminded, abandoned=len(abandoned))
