@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import admin_args
+
 if TYPE_CHECKING:
     from bot.config import Settings
 
@@ -24,11 +26,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _run(args: argparse.Namespace) -> int:
     from bot.app import build_app
-    from bot.logs import setup_logging
+    from bot.logs import configured_secrets, setup_logging
     from bot.runner import run
 
     settings = _settings(args)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, configured_secrets(settings))
     app = await build_app(settings)
     try:
         print(f"Trợ lý Dịch vụ công: http://{settings.host}:{settings.port}", flush=True)
@@ -132,6 +134,11 @@ def parser() -> argparse.ArgumentParser:
     catalogue = sub.add_parser("catalogue", help="catalogue tools")
     catalogue.add_argument("action", choices=["stats"])
     catalogue.add_argument("path", nargs="?", default="procedures.yaml")
+    dossiers = sub.add_parser("dossiers", help="dossier registry tools")
+    dossiers.add_argument("action", choices=["import"])
+    dossiers.add_argument("path", help="CSV export: code, procedure_id, phone, applicant_name, status, …")
+    dossiers.add_argument("--rejects", help="also write every rejected row (row, reason) to this CSV")
+    admin_args.add_parsers(sub)
     return root
 
 
@@ -145,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         return _match(args)
     if args.command == "catalogue":
         return _catalogue(args)
+    if args.command == "dossiers":
+        from bot.dossier_import import cli
+
+        return cli(args)
+    if args.command in admin_args.COMMANDS:
+        return admin_args.run(args)
     return _validate(args)
 
 

@@ -6,6 +6,9 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.metrics import Metrics
+from bot.services import Closer, build_services
+from handlers.context import Services
 from handlers.engine import Engine
 from knowledge.library import KnowledgeHolder, load_knowledge
 from storage import Store
@@ -22,12 +25,24 @@ class App:
     knowledge: KnowledgeHolder
     engine: Engine = field(init=False)
     web_routes: list[object] = field(default_factory=list)
+    services: Services = field(default_factory=Services)
+    closers: list[Closer] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
 
     def __post_init__(self) -> None:
         staff = frozenset(self.settings.staff())
-        self.engine = Engine(self.store, self.knowledge, staff=staff, reload=self.knowledge.reload)
+        self.engine = Engine(
+            self.store,
+            self.knowledge,
+            staff=staff,
+            reload=self.knowledge.reload,
+            services=self.services,
+            observer=self.metrics.observe,
+        )
 
     async def close(self) -> None:
+        for close in self.closers:
+            await close()
         await self.store.close()
 
 
@@ -36,5 +51,6 @@ async def build_app(settings: Settings) -> App:
     knowledge = KnowledgeHolder(load_knowledge(settings.catalogue_path), settings.catalogue_path)
     store = Store(settings.database_url)
     await store.upgrade()
+    services, closers = build_services(settings)
     log.info("ready", extra={"procedures": len(knowledge.current.catalogue.procedures)})
-    return App(settings=settings, store=store, knowledge=knowledge)
+    return App(settings=settings, store=store, knowledge=knowledge, services=services, closers=closers)

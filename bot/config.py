@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     staff_ids: str = Field(default="", description="channel:user_id pairs separated by commas")
     catalogue_watch_seconds: float = Field(default=0.5, gt=0)
     jobs_interval_seconds: float = Field(default=60.0, gt=0)
+    message_log_retention_days: int = Field(default=180, ge=1)
 
     # Telegram (python-telegram-bot). Enabled when the token is set.
     telegram_bot_token: SecretStr | None = None
@@ -42,6 +43,17 @@ class Settings(BaseSettings):
     sms_template: str = "Ma xac minh Tro ly Dich vu cong: {code}. Hieu luc 5 phut. Khong dua ma nay cho ai."
     onestop_api_url: str | None = None
     onestop_api_token: SecretStr | None = None
+    onestop_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Where the generated hash key (secret.key) and the development SMS outbox live.
+    data_dir: Path = Field(default=Path("data"))
+    sms_outbox_path: Path | None = Field(default=None, description="default DATA_DIR/sms-outbox.jsonl")
+    lookups_per_hour: int = Field(default=10, ge=1)
+    sms_daily_budget: int = Field(default=1000, ge=0)
+
+    # Volunteers' referral links and posters, and the staff dashboard (/staff/).
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{5,32}$")
+    public_web_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://\S+$")
+    staff_dashboard_token: SecretStr | None = Field(default=None, min_length=16)
 
     def staff(self) -> set[tuple[str, str]]:
         """Staff users as (channel, user id) pairs, e.g. STAFF_IDS=telegram:12345,web:w0a1b2c3d4."""

@@ -9,7 +9,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.app import App
+from bot.channels.telegram import start_telegram
 from bot.channels.web import serve
+from bot.channels.zalo import start_zalo
 from handlers.jobs import run_due
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,10 @@ async def start_channels(app: App) -> list[Stopper]:
     """
     stoppers: list[Stopper] = []
     # Each channel adds itself below: `stoppers.append(await start_<channel>(app))`.
+    if app.settings.telegram_bot_token:
+        stoppers.append(await start_telegram(app))
+    if app.settings.zalo_bot_token:
+        stoppers.append(await start_zalo(app))
     return stoppers
 
 
@@ -32,7 +38,8 @@ async def run_jobs(app: App) -> None:
     """Reminders and abandonment every `jobs_interval_seconds`; a failure is logged, never fatal."""
     while True:
         try:
-            report = await run_due(app.store, app.knowledge, dt.datetime.now(dt.UTC))
+            retention = dt.timedelta(days=app.settings.message_log_retention_days)
+            report = await run_due(app.store, app.knowledge, dt.datetime.now(dt.UTC), retention)
             if report.reminded or report.abandoned:
                 log.info("jobs ran", extra={"reminded": report.reminded, "abandoned": report.abandoned})
         except Exception:

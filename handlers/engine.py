@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
+import time
+import weakref
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from handlers import answers, flows, search, staff, texts, walkthrough
-from handlers.context import Deps, Reloader
+from handlers import answers, flows, search, staff, texts, volunteer, walkthrough
+from handlers.context import Deps, Outcome, Reloader, Services
 from handlers.state import State
 from handlers.types import Incoming, Reply
 from knowledge.library import Knowledge
 from knowledge.normalise import nfc
-from storage import Store
+from storage import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 _MENU_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -32,10 +35,12 @@ def _kind(incoming: Incoming, text: str) -> str:
     return "text" if text else "empty"
 
 
-async def _command(text: str, state: State, deps: Deps) -> Step:
+async def _command(text: str, incoming: Incoming, state: State, deps: Deps) -> Step:
     """Commands valid in every state: /start, /menu, /huy, /trogiup."""
     name, _, argument = text.partition(" ")
     name = name.split("@", 1)[0].lower()
+    if name == "/start" and volunteer.opens(argument.strip()):
+        return await volunteer.on_start(argument.strip(), incoming, state, deps)
     if name == "/start":
         replies = [Reply(texts.GREETING, answers.main_menu())]
         proc = deps.knowledge.catalogue.procedures.get(argument.strip())
@@ -53,6 +58,8 @@ async def _command(text: str, state: State, deps: Deps) -> Step:
         return [answers.menu_reply(message)], State(menu=state.menu)
     if name == "/trogiup":
         return [Reply(texts.HELP, answers.main_menu())], state
+    if name == volunteer.STATS_COMMAND:
+        return await volunteer.my_figures(incoming, state, deps)
     if name in staff.COMMANDS and deps.staff:
         return await staff.COMMANDS[name](argument, state, deps)
     return [Reply(texts.UNKNOWN_COMMAND, answers.main_menu())], state
@@ -104,8 +111,9 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
     """Commands first, then buttons, then the active flow, then matching."""
     text = nfc(incoming.text or "").strip()
     payload = incoming.payload or _menu_choice(text, state)
+    await search.settle_clarification(replace(incoming, payload=payload), state, deps)
     if text.startswith("/") and not incoming.payload:
-        return await _command(text, state, deps)
+        return await _command(text, incoming, state, deps)
     if payload:
         return await _button(payload, replace(incoming, payload=payload, text=""), state, deps)
     active = flows.BY_NAME.get(state.flow or "")
@@ -115,6 +123,9 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
         return [answers.menu_reply(texts.CONTACT_UNEXPECTED)], state
     if not text:
         return [answers.menu_reply(texts.EMPTY)], state
+    claimed = next((flow for flow in flows.FLOWS if flow.claims is not None and flow.claims(text)), None)
+    if claimed is not None:
+        return await claimed.on_text(replace(incoming, text=text), state, deps)
     if walkthrough.returning_after_a_while(state, deps):
         offer = walkthrough.resume_offer(state, deps)
         result = deps.knowledge.match(text)
@@ -128,6 +139,18 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
     return await search.on_text(replace(incoming, text=text), state, deps, show_answer)
 
 
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What one message cost and produced, for metrics (no text, no user id)."""
+
+    channel: str
+    kind: str
+    answer_id: str | None
+    decision: str | None
+    seconds: float
+    failed: bool
+
+
 class Engine:
     """`handle(incoming) -> list[Reply]`, with state kept in storage between messages."""
 
@@ -138,33 +161,65 @@ class Engine:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         staff: frozenset[tuple[str, str]] = frozenset(),
         reload: Reloader | None = None,
+        services: Services | None = None,
+        observer: Callable[[Handled], None] | None = None,
     ) -> None:
         self.store = store
         self.knowledge = knowledge
         self.clock = clock
         self.staff = staff
         self.reload = reload
+        self.services = services or Services()
+        self.observer = observer
+        # One message at a time per conversation in this process (a double tap must not lose an
+        # update); weak values drop locks nobody holds. Across processes: the store's lock.
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Handle one message in one unit of work; never raises, never leaks a stack trace."""
+        """Handle one message in one unit of work; never leaks a stack trace to the citizen.
+
+        Raises `StoreUnavailable` when the database is down, so a webhook can answer 503 and
+        the platform deliver the update again; every other failure becomes an apology.
+        """
+        started, outcome, failed = time.perf_counter(), Outcome(), False
         try:
-            async with self.store.unit() as unit:
-                state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
-                deps = Deps(
-                    knowledge=self.knowledge(),
-                    unit=unit,
-                    now=self.clock(),
-                    staff=(incoming.channel, incoming.user_id) in self.staff,
-                    reload=self.reload,
-                )
-                replies, state = await route(incoming, state, deps)
-                state.data["seen"] = deps.now.isoformat()
-                state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
-                await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())
-                kind = _kind(incoming, (incoming.text or "").strip())
-                await unit.log_message(incoming.channel, "in", kind)
-                await unit.log_message(incoming.channel, "out", "reply", deps.outcome.answer_id, deps.outcome.decision)
-            return replies
+            replies = await self._handle(incoming, outcome)
+        except StoreUnavailable:
+            failed = True
+            log.warning("database unavailable", extra={"channel": incoming.channel})
+            raise
         except Exception:
+            failed = True
             log.exception("message handling failed", extra={"channel": incoming.channel})
-            return [Reply(texts.ERROR)]
+            replies = [Reply(texts.ERROR)]
+        finally:
+            if self.observer is not None:
+                kind = _kind(incoming, (incoming.text or "").strip())
+                elapsed = time.perf_counter() - started
+                self.observer(Handled(incoming.channel, kind, outcome.answer_id, outcome.decision, elapsed, failed))
+        return replies
+
+    async def _handle(self, incoming: Incoming, outcome: Outcome) -> list[Reply]:
+        key = (incoming.channel, incoming.user_id)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock, self.store.unit() as unit:
+            await unit.lock_conversation(*key)
+            state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
+            deps = Deps(
+                knowledge=self.knowledge(),
+                unit=unit,
+                now=self.clock(),
+                outcome=outcome,
+                staff=(incoming.channel, incoming.user_id) in self.staff,
+                reload=self.reload,
+                services=self.services,
+                referrer=volunteer.attributed(state, self.clock()),
+            )
+            replies, state = await route(incoming, state, deps)
+            state.data["seen"] = deps.now.isoformat()
+            state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
+            await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())
+            kind = _kind(incoming, (incoming.text or "").strip())
+            await unit.log_message(incoming.channel, "in", kind, at=deps.now)
+            await unit.log_message(incoming.channel, "out", "reply", outcome.answer_id, outcome.decision, deps.now)
+        return replies

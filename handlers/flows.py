@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import walkthrough
+from handlers import dossier, recovery, volunteer, walkthrough
 from handlers.context import Deps
 from handlers.state import State
 from handlers.types import Incoming, Reply
@@ -29,10 +29,38 @@ class Flow:
     start: Handler | None = None
     on_contact: Handler | None = None
     answer_ids: tuple[str, ...] = ()
+    # Free text this flow takes over from any state (a dossier code), checked before the active flow.
+    claims: Callable[[str], bool] | None = None
 
 
 FLOWS: tuple[Flow, ...] = (
     Flow(name=walkthrough.FLOW, prefix="w", on_text=walkthrough.on_text, on_payload=walkthrough.on_payload),
+    Flow(
+        name=dossier.FLOW,
+        prefix=dossier.PREFIX,
+        on_text=dossier.on_text,
+        on_payload=dossier.on_payload,
+        start=dossier.start,
+        answer_ids=("tra-cuu-ho-so",),
+        claims=dossier.claims,
+    ),
+    Flow(
+        name=recovery.FLOW,
+        prefix=recovery.PREFIX,
+        on_text=recovery.on_text,
+        on_payload=recovery.on_payload,
+        start=recovery.start,
+        on_contact=recovery.on_contact,
+        answer_ids=("quen-ma-ho-so",),
+    ),
+    # Short codes from volunteers' posters ("TN 7K3Q"), typed on channels without deep links (Zalo).
+    Flow(
+        name=volunteer.FLOW,
+        prefix=volunteer.PREFIX,
+        on_text=volunteer.on_text,
+        on_payload=volunteer.on_payload,
+        claims=volunteer.claims,
+    ),
 )
 
 BY_NAME = {flow.name: flow for flow in FLOWS}

@@ -20,10 +20,16 @@ ABANDON_AFTER = dt.timedelta(days=7)
 class JobReport:
     reminded: int
     abandoned: int
+    purged_messages: int = 0
 
 
-async def run_due(store: Store, knowledge: Callable[[], Knowledge], now: dt.datetime) -> JobReport:
-    """Queue due reminders in the outbox and record abandoned walkthroughs; safe to run on many replicas."""
+async def run_due(
+    store: Store,
+    knowledge: Callable[[], Knowledge],
+    now: dt.datetime,
+    message_retention: dt.timedelta = dt.timedelta(days=180),
+) -> JobReport:
+    """Queue due reminders, record abandoned walkthroughs, apply retention; safe on many replicas."""
     catalogue = knowledge().catalogue
     reminded = 0
     async with store.unit() as unit:
@@ -41,4 +47,5 @@ async def run_due(store: Store, knowledge: Callable[[], Knowledge], now: dt.date
         abandoned = await unit.walks.abandon_idle(idle_since=now - ABANDON_AFTER, now=now)
         for session in abandoned:
             await unit.events.record(session.channel, "abandoned", now, session.procedure_id, session.step_id)
-    return JobReport(reminded=reminded, abandoned=len(abandoned))
+        purged = await unit.purge_messages(before=now - message_retention)
+    return JobReport(reminded=reminded, abandoned=len(abandoned), purged_messages=purged)

@@ -9,11 +9,12 @@ from handlers.context import Deps
 from handlers.state import State
 from handlers.types import Button, Incoming, Reply
 from knowledge.matching import Decision
-from knowledge.normalise import normalise
+from knowledge.normalise import normalise, report_text
 
 MAX_QUERY_CHARS = 500
 LONG_MESSAGE_CHARS = 2000
 CLARIFY_CHOICES = 3
+CLARIFY = "clarify"
 _ENGLISH_HINTS = frozenset(
     {"how", "what", "where", "when", "can", "do", "i", "my", "to", "the", "a", "an", "get", "apply"}
     | {"register", "renew", "need", "for", "of", "is", "please", "lost", "want", "card", "certificate"}
@@ -56,8 +57,21 @@ async def on_text(incoming: Incoming, state: State, deps: Deps, show: ShowAnswer
         return [*prefix, *replies], state
     if result.decision is Decision.AMBIGUOUS:
         choices = [c.id for c in result.candidates[:CLARIFY_CHOICES]]
-        buttons = tuple(Button(catalogue.title(i), f"a:{i}") for i in choices)
+        buttons = tuple(Button(catalogue.title(i)[:60], f"a:{i}") for i in choices)
         none_of_these = Button(texts.CLARIFY_NONE_OF_THESE, "m:none")
-        state.flow, state.data["clarify"] = "clarify", choices
+        state.flow = CLARIFY
+        state.data["clarify"] = {"ids": choices, "q": report_text(query)}
         return [*prefix, Reply(texts.CLARIFY, (*buttons, none_of_these))], state
+    await deps.unit.unanswered.record(report_text(query), deps.now)
     return [*prefix, Reply(texts.OUT_OF_SCOPE, answers.main_menu())], state
+
+
+async def settle_clarification(incoming: Incoming, state: State, deps: Deps) -> None:
+    """After a clarifying question: anything but one of the offered answers counts as unanswered."""
+    pending = state.data.pop("clarify", None)
+    if state.flow != CLARIFY or not isinstance(pending, dict):
+        return
+    state.flow = None
+    chosen = (incoming.payload or "").removeprefix("a:")
+    if chosen not in pending.get("ids", []):
+        await deps.unit.unanswered.record(str(pending.get("q", "")), deps.now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import texts
+from handlers import staff_reports, texts
 from handlers.context import Deps
 from handlers.state import State
 from handlers.types import Reply
@@ -28,4 +28,6 @@ async def reload_catalogue(argument: str, state: State, deps: Deps) -> tuple[lis
 
 COMMANDS: dict[str, Callable[[str, State, Deps], Awaitable[tuple[list[Reply], State]]]] = {
     "/reload": reload_catalogue,
+    "/chuahieu": staff_reports.unanswered,
+    "/bikekt": staff_reports.stops,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KEPT_ON_RESET = ("walk", "seen")
+KEPT_ON_RESET = ("walk", "seen", "verified", "volunteer")
 
 
 @dataclass(slots=True)

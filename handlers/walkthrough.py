@@ -33,7 +33,7 @@ def current_procedure(state: State, deps: Deps) -> Procedure | None:
 
 
 async def _event(deps: Deps, incoming: Incoming, kind: str, proc: Procedure, step: str | None = None) -> None:
-    await deps.unit.events.record(incoming.channel, kind, deps.now, proc.id, step)
+    await deps.unit.events.record(incoming.channel, kind, deps.now, proc.id, step, ref=deps.referrer)
 
 
 async def _touch(deps: Deps, walk: dict[str, Any], remind: bool | None = None, step_id: str | None = None) -> None:

@@ -17,6 +17,7 @@ class LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     abbreviations: dict[str, str] = Field(default_factory=dict)
+    synonyms: dict[str, str] = Field(default_factory=dict)
     fillers: list[str] = Field(default_factory=list)
     stopwords_en: list[str] = Field(default_factory=list)
     out_of_scope: list[str] = Field(default_factory=list)
@@ -27,6 +28,7 @@ class Lexicon:
     """Expansions keyed by tuples of plain tokens; fillers as accented and plain word sets."""
 
     expansions: dict[tuple[str, ...], tuple[str, ...]]
+    synonyms: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
     filler_accented: frozenset[str]
     filler_plain: frozenset[str]
@@ -41,6 +43,11 @@ class Lexicon:
             key_tokens = tuple(strip_diacritics(t) for t in tokens(key))
             if key_tokens:
                 expansions[key_tokens] = tuple(tokens(value))
+        synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, value in data.synonyms.items():
+            words, meaning = tuple(tokens(key)), tuple(tokens(value))
+            synonyms[words] = meaning
+            synonyms.setdefault(tuple(strip_diacritics(w) for w in words), meaning)
         single: set[str] = set()
         phrases: set[tuple[str, ...]] = set()
         for filler in [*data.fillers, *data.stopwords_en]:
@@ -51,7 +58,8 @@ class Lexicon:
                 phrases.add(words)
         return cls(
             expansions=expansions,
-            longest=max((len(k) for k in expansions), default=1),
+            synonyms=synonyms,
+            longest=max((len(k) for k in [*expansions, *synonyms]), default=1),
             filler_accented=frozenset(single),
             filler_plain=frozenset(strip_diacritics(w) for w in single),
             filler_phrases=frozenset(phrases),

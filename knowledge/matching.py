@@ -32,10 +32,12 @@ RECALL_EXPONENT = 0.5
 PRECISION_EXPONENT = 0.5
 ORDER_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.25
+TONE_TYPO = 0.8
 KEYWORD_FACTOR = 0.8
 CORRECTED_FACTOR = 0.7
 AMBIGUOUS_FACTOR = 0.5
 OUT_OF_SCOPE = "none"
+TOPIC_RECALL = 0.7
 UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
 
@@ -91,12 +93,14 @@ class Index:
     spelling_words: tuple[str, ...]
     idf: np.ndarray
     accents: tuple[frozenset[str], ...]
+    accented_words: frozenset[str]
     postings: tuple[np.ndarray, ...]
     phrase_owner: np.ndarray
     phrase_factor: np.ndarray
     phrase_weight: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     unknown_weight: float
+    none_owner: int
 
 
 def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
@@ -164,12 +168,14 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         spelling_words=tuple(spellings),
         idf=idf,
         accents=tuple(frozenset(accents[t]) for t in range(len(vocab))),
+        accented_words=frozenset(word for words in accents.values() for word in words),
         postings=tuple(np.array(postings[t], dtype=np.int32) for t in range(len(vocab))),
         phrase_owner=np.array([owner for owner, _ in keys], dtype=np.int32),
         phrase_factor=np.array([phrases[key] for key in keys]),
         phrase_weight=np.array([idf[list(set(tokens))].sum() for _, tokens in keys]),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
+        none_owner=owner_of[OUT_OF_SCOPE],
     )
 
 
@@ -222,7 +228,9 @@ def _query(index: Index, text: str) -> _Query:
                 weight *= AMBIGUOUS_FACTOR
             variants = index.accents[token]
             if term.marked and known and variants and term.accented not in variants:
-                weight *= ACCENT_MISMATCH
+                # Another real word ("mật" for "mất") is evidence against; an unknown spelling
+                # ("kêt" for "kết") is most likely a slip of the tone key.
+                weight *= ACCENT_MISMATCH if term.accented in index.accented_words else TONE_TYPO
             if token not in weights:
                 weights[token] = weight
                 if not term.ambiguous:
@@ -257,6 +265,9 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
     unexplained = np.maximum(parsed.content_weight - explained[hits], 0.0)
     precision = matched[hits] / (matched[hits] + unexplained)
     scores = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
+    # An out-of-scope topic counts only when (nearly) all of its words are there ("bệnh viện nào tốt").
+    partial_topic = (index.phrase_owner[hits] == index.none_owner) & (recall < TOPIC_RECALL)
+    scores[partial_topic] = 0.0
     order = np.argsort(-scores)[:PHRASES_RESCORED]
     best: dict[int, float] = {}
     for position in order:

@@ -77,16 +77,20 @@ class Term:
 
 
 def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
-    """Replace abbreviations typed without diacritics by their meaning, longest key first."""
+    """Replace synonyms, and abbreviations typed without diacritics, by their meaning; longest first."""
     plain = [strip_diacritics(w) for w in words]
     out: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
             key = tuple(plain[i : i + size])
-            typed_plain = all(strip_diacritics(w) == w.replace("đ", "d") for w in words[i : i + size])
-            if typed_plain and key in lexicon.expansions:
-                out.extend(lexicon.expansions[key])
+            typed = tuple(words[i : i + size])
+            typed_plain = all(strip_diacritics(w) == w.replace("đ", "d") for w in typed)
+            meaning = lexicon.synonyms.get(typed) or (lexicon.synonyms.get(key) if typed_plain else None)
+            if meaning is None and typed_plain:
+                meaning = lexicon.expansions.get(key)
+            if meaning is not None:
+                out.extend(meaning)
                 i += size
                 break
         else:
@@ -119,3 +123,12 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
 def _term(word: str, filler: bool = False, ambiguous: bool = False) -> Term:
     plain = strip_diacritics(word)
     return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous)
+
+
+def report_text(text: str, limit: int = 200) -> str:
+    """A question as staff see it in reports: normalised, without any word that contains a digit.
+
+    Digits carry the personal data people type (phone, ID and dossier numbers, dates of birth).
+    """
+    words = [word for word in tokens(text) if not any(ch.isdigit() for ch in word)]
+    return " ".join(words)[:limit]

@@ -11,16 +11,32 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, delete, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.dossiers import Dossiers
 from storage.events import Events
 from storage.models import ConversationRow, MessageLogRow
 from storage.outbox import Inbox, Outbox
+from storage.reports import Reports
+from storage.unanswered import Unanswered
+from storage.verification import Audit, Codes, Consents
+from storage.volunteers import Volunteers
 from storage.walks import Walks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached; nothing was read or written."""
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    """SQLite reports a missing or locked file as OperationalError too; only connection loss counts."""
+    message = str(exc.orig).lower() if exc.orig is not None else ""
+    return any(word in message for word in ("connect", "connection", "unable to open", "server closed", "terminat"))
 
 
 def _now() -> dt.datetime:
@@ -39,12 +55,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Unit:
     """Repositories over one session; committed together when the unit closes."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, dialect: str = "sqlite") -> None:
         self.session = session
+        self.dialect = dialect
         self.walks = Walks(session)
         self.events = Events(session)
         self.outbox = Outbox(session)
         self.inbox = Inbox(session)
+        self.unanswered = Unanswered(session)
+        self.dossiers = Dossiers(session)
+        self.codes = Codes(session)
+        self.consents = Consents(session)
+        self.audit = Audit(session)
+        self.volunteers = Volunteers(session)
+        self.reports = Reports(session)
+
+    async def lock_conversation(self, channel: str, user_id: str) -> None:
+        """Serialise one conversation across processes until this unit ends (PostgreSQL advisory lock).
+
+        SQLite runs in one process, where the engine's own per-conversation lock suffices.
+        """
+        if self.dialect == "postgresql":
+            key = f"{channel}:{user_id}"
+            await self.session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
     async def load_state(self, channel: str, user_id: str) -> dict[str, Any]:
         """The stored conversation state, or an empty dict for a new citizen."""
@@ -66,13 +99,24 @@ class Unit:
         kind: str,
         answer_id: str | None = None,
         decision: str | None = None,
+        at: dt.datetime | None = None,
     ) -> None:
         """Record that a message passed, never its text."""
         self.session.add(
             MessageLogRow(
-                at=_now(), channel=channel, direction=direction, kind=kind, answer_id=answer_id, decision=decision
+                at=at or _now(),
+                channel=channel,
+                direction=direction,
+                kind=kind,
+                answer_id=answer_id,
+                decision=decision,
             )
         )
+
+    async def purge_messages(self, before: dt.datetime) -> int:
+        """Delete message-log rows older than `before` (retention); returns how many."""
+        result = await self.session.execute(delete(MessageLogRow).where(MessageLogRow.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def message_count(self, channel: str | None = None) -> int:
         query = select(MessageLogRow.id)
@@ -87,7 +131,8 @@ class Store:
     def __init__(self, url: str) -> None:
         parsed = make_url(url)
         self.url = url
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.dialect = parsed.get_backend_name()
+        self.is_sqlite = self.dialect == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: a failed statement's log line must not carry phone numbers.
@@ -110,9 +155,27 @@ class Store:
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Unit]:
-        """One session and transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
-            yield Unit(session)
+        """One session and transaction: committed on success, rolled back on error.
+
+        A database that cannot be reached raises `StoreUnavailable`, so callers can fail closed
+        (a webhook answers 503 and the platform delivers the update again later).
+        """
+        try:
+            async with self._sessions() as session, session.begin():
+                yield Unit(session, self.dialect)
+        except (OperationalError, InterfaceError, OSError) as exc:
+            if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
+                raise
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    async def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("select 1"))
+        except Exception:
+            return False
+        return True
 
     async def close(self) -> None:
         await self.engine.dispose()

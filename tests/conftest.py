@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+import itertools
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from handlers.engine import Engine
 from handlers.types import Incoming, Reply
 from knowledge.library import Knowledge, load_knowledge
 from storage import Store
+from tests import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "procedures.yaml"
@@ -25,6 +28,29 @@ def knowledge() -> Knowledge:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[tuple[str, int]]:
+    """One PostgreSQL server for the whole run (fails in CI when PostgreSQL is missing)."""
+    if not postgres.available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: .ci/run installs it with apt-get install postgresql")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres.postgres_server() as server:
+        yield server
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    host, port = request.getfixturevalue("postgres_server")
+    return postgres.create_database(host, port, f"test_{os.getpid()}_{next(_databases)}")
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ from typing import TextIO
 
 from bot.app import App
 from bot.channels.base import numbered_text
-from handlers.types import Incoming
+from handlers.types import Incoming, Reply
+from storage import StoreUnavailable
 
 CHANNEL = "console"
 PROMPT = "Bạn: "
 BYE = "Tạm biệt!"
+UNAVAILABLE = "Xin lỗi, hệ thống đang bảo trì. Bạn vui lòng thử lại sau ít phút."
 
 
 async def run_console(app: App, stdin: TextIO, stdout: TextIO, user_id: str | None = None) -> None:
@@ -29,6 +31,10 @@ async def run_console(app: App, stdin: TextIO, stdout: TextIO, user_id: str | No
             stdout.write("\n" + BYE + "\n")
             return
         incoming = Incoming(channel=CHANNEL, user_id=user, chat_id=user, text=line.rstrip("\n"))
-        for reply in await app.engine.handle(incoming):
+        try:
+            replies = await app.engine.handle(incoming)
+        except StoreUnavailable:
+            replies = [Reply(UNAVAILABLE)]
+        for reply in replies:
             stdout.write(numbered_text(reply) + "\n\n")
         stdout.flush()

@@ -17,7 +17,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.channels.dashboard import dashboard_routes
 from handlers.types import Incoming, reply_to_dict
+from storage import StoreUnavailable
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -27,6 +29,10 @@ MAX_TEXT_CHARS = 20_000
 
 BAD_REQUEST = "Yêu cầu không hợp lệ. Vui lòng tải lại trang và thử lại."
 TOO_LARGE = "Tin nhắn quá dài. Vui lòng gõ ngắn gọn hơn."
+UNAVAILABLE = (
+    "Xin lỗi, hệ thống đang bảo trì nên chưa nhận được tin nhắn. Bạn vui lòng thử lại sau ít phút. "
+    "Cần gấp, gọi tổng đài Cổng Dịch vụ công quốc gia 18001096 (miễn phí)."
+)
 
 
 class WebMessage(BaseModel):
@@ -63,7 +69,18 @@ def create_web_app(app: App) -> Starlette:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
     async def healthz(_request: Request) -> Response:
+        """The process is alive."""
         return JSONResponse({"status": "ok"})
+
+    async def readyz(_request: Request) -> Response:
+        """Ready for traffic: the database answers and a catalogue is loaded."""
+        database = await app.store.ping()
+        catalogue = bool(app.knowledge.current.catalogue.procedures)
+        status = 200 if database and catalogue else 503
+        return JSONResponse({"database": database, "catalogue": catalogue}, status_code=status)
+
+    async def metrics(_request: Request) -> Response:
+        return Response(app.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def messages(request: Request) -> Response:
         body = await _read_capped(request, app.settings.max_body_bytes)
@@ -80,7 +97,10 @@ def create_web_app(app: App) -> Starlette:
             text=message.text,
             payload=message.payload or None,
         )
-        replies = await app.engine.handle(incoming)
+        try:
+            replies = await app.engine.handle(incoming)
+        except StoreUnavailable:
+            return _error(503, UNAVAILABLE)
         return JSONResponse({"replies": [reply_to_dict(r) for r in replies]})
 
     async def updates(request: Request) -> Response:
@@ -97,9 +117,12 @@ def create_web_app(app: App) -> Starlette:
     routes: list[BaseRoute] = [
         Route("/", index, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         Route("/api/messages", messages, methods=["POST"]),
         Route("/api/updates", updates, methods=["GET"]),
     ]
+    routes += dashboard_routes(app)
     routes += [route for route in app.web_routes if isinstance(route, BaseRoute)]
     return Starlette(routes=routes)
 

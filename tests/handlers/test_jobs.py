@@ -63,3 +63,15 @@ async def test_idle_walkthroughs_are_abandoned_after_seven_days(
         "select procedure_id, step from event where kind = 'abandoned'"
     )
     assert rows.fetchall() == [("khai-sinh", "tim-thu-tuc")]
+
+
+async def test_message_log_is_purged_after_the_retention_period(store: Store, knowledge: Knowledge) -> None:
+    clock = Clock()
+    bot = TestBot(Engine(store, lambda: knowledge, clock=clock))
+    await bot.send("dang ky khai sinh")
+    async with store.unit() as unit:
+        assert await unit.message_count() == 2
+    report = await run_due(store, lambda: knowledge, clock.now + 179 * DAY)
+    assert report.purged_messages == 0
+    report = await run_due(store, lambda: knowledge, clock.now + 181 * DAY)
+    assert report.purged_messages == 2

@@ -1,4 +1,4 @@
-"""The store against a real SQLite file: migrations, state round trips, atomic units."""
+"""The store on a real SQLite file and a real PostgreSQL: migrations, state round trips, atomic units."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ async def test_upgrade_creates_the_tables_in_a_file(tmp_path: Path) -> None:
     assert {"conversation_state", "message_log", "alembic_version"} <= tables
 
 
-async def test_state_survives_a_new_store_on_the_same_file(db_url: str) -> None:
-    first = Store(db_url)
+async def test_state_survives_a_new_store_on_the_same_database(any_db_url: str) -> None:
+    first = Store(any_db_url)
     await first.upgrade()
     async with first.unit() as unit:
         await unit.save_state("web", "u1", {"flow": "walk", "data": {"walk": {"i": 3}}})
     await first.close()
 
-    second = Store(db_url)
+    second = Store(any_db_url)
     async with second.unit() as unit:
         assert await unit.load_state("web", "u1") == {"flow": "walk", "data": {"walk": {"i": 3}}}
         assert await unit.load_state("web", "someone-else") == {}

@@ -1,4 +1,4 @@
-"""Walkthrough sessions, events, outbox and inbox.
+"""Walkthrough sessions, events, outbox, inbox and unanswered questions.
 
 Revision ID: 0002
 Revises: 0001
@@ -61,9 +61,19 @@ def upgrade() -> None:
         sa.Column("update_id", sa.String(64), primary_key=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_table(
+        "unanswered",
+        sa.Column("text", sa.String(200), primary_key=True),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_unanswered_last_seen", "unanswered", ["last_seen"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_unanswered_last_seen", "unanswered")
+    op.drop_table("unanswered")
     op.drop_table("inbox")
     op.drop_index("ix_outbox_pending", "outbox")
     op.drop_table("outbox")

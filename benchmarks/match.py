@@ -1,0 +1,125 @@
+"""Matcher speed and accuracy: shipped catalogue and a synthetic one of 5,000 procedures,
+each next to a naive baseline (rapidfuzz.process.extractOne, default scorer, over all titles
+and aliases) measured in the same run.
+
+    .venv/bin/python benchmarks/match.py [--queries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rapidfuzz import process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.catalogue import Catalogue, Procedure, load_catalogue  # noqa: E402
+from knowledge.evaluation import Question, read_questions  # noqa: E402
+from knowledge.lexicon import load_lexicon  # noqa: E402
+from knowledge.matching import Decision, build_index, match  # noqa: E402
+
+SYNTHETIC_SIZE = 5000
+
+
+def synthetic(catalogue: Catalogue, size: int, seed: int = 7) -> Catalogue:
+    """The shipped catalogue plus decoys whose titles and aliases reuse its own words."""
+    rng = random.Random(seed)
+    words = sorted({w for p in catalogue.procedures.values() for t in (p.title, *p.aliases) for w in t.split()})
+    template = next(iter(catalogue.procedures.values()))
+    procedures: dict[str, Procedure] = dict(catalogue.procedures)
+    for n in range(size - len(procedures)):
+        title = " ".join(rng.sample(words, rng.randint(3, 7)))
+        aliases = [" ".join(rng.sample(words, rng.randint(2, 5))) for _ in range(rng.randint(4, 12))]
+        procedures[f"synthetic-{n}"] = template.model_copy(
+            update={"id": f"synthetic-{n}", "title": title, "aliases": aliases, "keywords": []}
+        )
+    return Catalogue(procedures=procedures, faqs=catalogue.faqs, conversations=catalogue.conversations)
+
+
+def naive(catalogue: Catalogue) -> Callable[[str], str]:
+    """The baseline: the answer whose title or alias extractOne likes best."""
+    choices: list[str] = []
+    owners: list[str] = []
+    for answer_id in catalogue.ids():
+        texts = [catalogue.title(answer_id)]
+        if answer_id in catalogue.procedures:
+            texts += catalogue.procedures[answer_id].aliases
+        elif answer_id in catalogue.faqs:
+            texts += catalogue.faqs[answer_id].aliases
+        else:
+            texts += catalogue.conversations[answer_id].aliases
+        choices += texts
+        owners += [answer_id] * len(texts)
+
+    def best(query: str) -> str:
+        found = process.extractOne(query, choices)
+        return owners[found[2]] if found else "none"
+
+    return best
+
+
+def measure(label: str, answer: Callable[[str], str], questions: list[Question]) -> None:
+    times: list[float] = []
+    right = scope = oos = oos_right = 0
+    for query, expected, _tags in questions:
+        started = time.perf_counter()
+        got = answer(query)
+        times.append((time.perf_counter() - started) * 1000)
+        if expected == {"none"}:
+            oos += 1
+            oos_right += got == "none"
+        else:
+            scope += 1
+            right += got in expected
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(
+        f"  {label:<34} p50 {p50:7.3f} ms  p99 {p99:7.3f} ms  "
+        f"top-1 {100 * right / scope:5.1f} %  out-of-scope→none {100 * oos_right / max(oos, 1):5.1f} %"
+    )
+
+
+def ours(catalogue: Catalogue) -> Callable[[str], str]:
+    index = build_index(catalogue, load_lexicon())
+
+    def best(query: str) -> str:
+        result = match(index, query)
+        return result.candidates[0].id if result.decision is not Decision.NONE and result.candidates else "none"
+
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=300, help="questions per run at 5,000 procedures")
+    args = parser.parse_args()
+    questions = read_questions(ROOT / "tests/eval/questions.tsv") + read_questions(ROOT / "tests/eval/holdout.tsv")
+    shipped = load_catalogue(ROOT / "procedures.yaml")
+    print(f"Shipped catalogue: {len(shipped.procedures)} procedures, {len(questions)} questions")
+    measure("ours", ours(shipped), questions)
+    measure("naive extractOne", naive(shipped), questions)
+
+    started = time.perf_counter()
+    big = synthetic(shipped, SYNTHETIC_SIZE)
+    built = time.perf_counter()
+    our_big = ours(big)
+    indexed = time.perf_counter()
+    sample = random.Random(1).sample(questions, min(args.queries, len(questions)))
+    print(
+        f"Synthetic catalogue: {len(big.procedures)} procedures (built {built - started:.1f} s, "
+        f"indexed {indexed - built:.1f} s), {len(sample)} questions"
+    )
+    measure("ours", our_big, sample)
+    measure("naive extractOne", naive(big), sample)
+
+
+if __name__ == "__main__":
+    main()
