@@ -200,6 +200,7 @@ def _correct(index: Index, word: str) -> list[int]:
 @dataclass(frozen=True, slots=True)
 class _Query:
     weights: dict[int, float]
+    full: dict[int, float]
     content: set[int]
     content_weight: float
     bigrams: frozenset[tuple[int, int]]
@@ -207,6 +208,7 @@ class _Query:
 
 def _query(index: Index, text: str) -> _Query:
     weights: dict[int, float] = {}
+    full: dict[int, float] = {}
     content: set[int] = set()
     content_weight = 0.0
     sequence: list[int] = []
@@ -224,20 +226,19 @@ def _query(index: Index, text: str) -> _Query:
         for token in token_ids:
             sequence.append(token)
             weight = float(index.idf[token]) * (1.0 if known else CORRECTED_FACTOR)
-            if term.ambiguous:
-                weight *= AMBIGUOUS_FACTOR
             variants = index.accents[token]
             if term.marked and known and variants and term.accented not in variants:
                 # Another real word ("mật" for "mất") is evidence against; an unknown spelling
                 # ("kêt" for "kết") is most likely a slip of the tone key.
                 weight *= ACCENT_MISMATCH if term.accented in index.accented_words else TONE_TYPO
             if token not in weights:
-                weights[token] = weight
+                full[token] = weight
+                weights[token] = weight * (AMBIGUOUS_FACTOR if term.ambiguous else 1.0)
                 if not term.ambiguous:
                     content.add(token)
                     content_weight += float(index.idf[token])
     bigrams = frozenset(pairwise(sequence))
-    return _Query(weights, content, content_weight, bigrams)
+    return _Query(weights, full, content, content_weight, bigrams)
 
 
 def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None = None) -> list[Candidate]:
@@ -251,10 +252,12 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
     if not parsed.weights:
         return []
     matched = np.zeros(len(index.phrase_owner))
+    matched_full = np.zeros(len(index.phrase_owner))
     explained = np.zeros(len(index.phrase_owner))
     for token, weight in parsed.weights.items():
         postings = index.postings[token]
         matched[postings] += weight
+        matched_full[postings] += parsed.full[token]
         if token in parsed.content:
             explained[postings] += index.idf[token]
     hits = np.nonzero(matched)[0]
@@ -266,7 +269,8 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
     precision = matched[hits] / (matched[hits] + unexplained)
     scores = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
     # An out-of-scope topic counts only when (nearly) all of its words are there ("bệnh viện nào tốt").
-    partial_topic = (index.phrase_owner[hits] == index.none_owner) & (recall < TOPIC_RECALL)
+    topic_recall = matched_full[hits] / index.phrase_weight[hits]
+    partial_topic = (index.phrase_owner[hits] == index.none_owner) & (topic_recall < TOPIC_RECALL)
     scores[partial_topic] = 0.0
     order = np.argsort(-scores)[:PHRASES_RESCORED]
     best: dict[int, float] = {}

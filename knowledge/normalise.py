@@ -99,22 +99,40 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
     return out
 
 
+ACCENTED_SHARE = 0.3
+
+
+def typed_with_accents(words: list[str]) -> bool:
+    """Whether the writer uses diacritics: then an unmarked word is meant unmarked ("vay", "thi")."""
+    letters = [w for w in words if not w.isdigit()]
+    marked = sum(strip_diacritics(w) != w for w in letters)
+    return bool(letters) and marked >= ACCENTED_SHARE * len(letters)
+
+
 def analyse(text: str, lexicon: Lexicon) -> list[Term]:
-    """Words of `text` with abbreviations expanded and fillers marked."""
-    words = _expand(tokens(text), lexicon)
+    """Words of `text` with abbreviations expanded and fillers marked.
+
+    Accents are evidence kept apart: in a text typed with diacritics only the exact filler
+    counts ("cần" yes, "căn" no, "vay" is "to borrow", not "vậy"); in a text typed without any,
+    a word that may be a filler or a real word ("ban": bạn or bản) is `ambiguous`.
+    """
+    typed = tokens(text)
+    accented = typed_with_accents(typed)
+    words = _expand(typed, lexicon)
     terms: list[Term] = []
     i = 0
     while i < len(words):
         pair = tuple(words[i : i + 2])
-        if len(pair) == 2 and (pair in lexicon.filler_phrases or pair in lexicon.filler_phrases_plain):
+        plain_pair = not accented and pair in lexicon.filler_phrases_plain
+        if len(pair) == 2 and (pair in lexicon.filler_phrases or plain_pair):
             terms += [_term(w, filler=True) for w in pair]
             i += 2
             continue
         term = _term(words[i])
-        if not term.marked and term.plain in lexicon.filler_plain:
-            term = _term(term.accented, ambiguous=True)
-        elif term.accented in lexicon.filler_accented:
+        if accented and term.accented in lexicon.filler_accented:
             term = _term(term.accented, filler=True)
+        elif not accented and term.plain in lexicon.filler_plain:
+            term = _term(term.accented, ambiguous=True)
         terms.append(term)
         i += 1
     return terms
