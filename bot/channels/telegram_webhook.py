@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.channels.web import _read_capped
+from bot.channels.web import read_capped
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def webhook_route(path: str, secret: str, accept: Accept, max_bytes: int = MAX_U
         if not hmac.compare_digest(given, expected):
             log.warning("telegram webhook: wrong or missing secret")
             return Response(status_code=401)
-        body = await _read_capped(request, max_bytes)
+        body = await read_capped(request, max_bytes)
         if body is None:
             return Response(status_code=413)
         try:

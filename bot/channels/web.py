@@ -49,7 +49,7 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-async def _read_capped(request: Request, limit: int) -> bytes | None:
+async def read_capped(request: Request, limit: int) -> bytes | None:
     """The request body, or None when it is larger than `limit` bytes."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
@@ -83,7 +83,7 @@ def create_web_app(app: App) -> Starlette:
         return Response(app.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def messages(request: Request) -> Response:
-        body = await _read_capped(request, app.settings.max_body_bytes)
+        body = await read_capped(request, app.settings.max_body_bytes)
         if body is None:
             return _error(413, TOO_LARGE)
         try:

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from bot.app import App
 from bot.channels.chat_queues import ChatQueues
+from bot.channels.web import read_capped
 from bot.channels.zalo_api import UNAUTHORIZED, ZaloApi, ZaloError, silence_transport_logs
 from bot.channels.zalo_render import TEXT_EVENT, ZaloMessage, parse_update, render, reply_from_dict, zalo_id
 from handlers import texts
@@ -59,19 +60,6 @@ async def _remember_menu(unit: Unit, user_id: str, replies: list[Reply]) -> None
         state = State.from_dict(await unit.load_state(CHANNEL, user_id))
         state.menu = menu
         await unit.save_state(CHANNEL, user_id, state.to_dict())
-
-
-async def _read_capped(request: Request, limit: int) -> bytes | None:
-    """The request body, or None when it is larger than `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 class ZaloChannel:
@@ -144,7 +132,7 @@ class ZaloChannel:
         if self._secret is None or not hmac.compare_digest(given, self._secret):
             log.warning("zalo webhook refused: wrong secret")  # never log what was sent
             return JSONResponse({"ok": False}, status_code=401)
-        body = await _read_capped(request, self.app.settings.max_body_bytes)
+        body = await read_capped(request, self.app.settings.max_body_bytes)
         if body is None:
             return JSONResponse({"ok": False}, status_code=413)
         try:

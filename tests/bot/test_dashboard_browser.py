@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
+from tests.bot.conftest import OUTPUT
 from tests.bot.helpers import free_port, start_server
 from tests.bot.seed import seed_file
-from tests.bot.test_browser import CHROMIUM, FLAGS, OUTPUT
 
 TOKEN = "browser-test-dashboard-token"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs it with apt-get install chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def test_staff_see_the_charts_of_the_seeded_figures(chromium: Browser, tmp_path: Path) -> None:
+def test_staff_see_the_charts_of_the_seeded_figures(browser: Browser, tmp_path: Path) -> None:
     seed_file(tmp_path / "bot.db")
     port = free_port()
     server = start_server(tmp_path / "bot.db", port, tmp_path / "server.log", STAFF_DASHBOARD_TOKEN=TOKEN)
     try:
-        page = chromium.new_page(viewport={"width": 1200, "height": 900}, locale="vi-VN")
+        page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="vi-VN")
         denied = page.goto(f"http://127.0.0.1:{port}/staff/")
         assert denied is not None and denied.status == 401
 
