@@ -272,7 +272,11 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
     topic_recall = matched_full[hits] / index.phrase_weight[hits]
     partial_topic = (index.phrase_owner[hits] == index.none_owner) & (topic_recall < TOPIC_RECALL)
     scores[partial_topic] = 0.0
-    order = np.argsort(-scores)[:PHRASES_RESCORED]
+    if len(scores) > PHRASES_RESCORED:  # the best few, without sorting every hit
+        top = np.argpartition(-scores, PHRASES_RESCORED)[:PHRASES_RESCORED]
+        order = top[np.argsort(-scores[top])]
+    else:
+        order = np.argsort(-scores)
     best: dict[int, float] = {}
     for position in order:
         phrase = int(hits[position])

@@ -79,13 +79,14 @@ class Term:
 def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
     """Replace synonyms, and abbreviations typed without diacritics, by their meaning; longest first."""
     plain = [strip_diacritics(w) for w in words]
+    unmarked = [p == w.replace("đ", "d") for p, w in zip(plain, words, strict=True)]
     out: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
             key = tuple(plain[i : i + size])
             typed = tuple(words[i : i + size])
-            typed_plain = all(strip_diacritics(w) == w.replace("đ", "d") for w in typed)
+            typed_plain = all(unmarked[i : i + size])
             meaning = lexicon.synonyms.get(typed) or (lexicon.synonyms.get(key) if typed_plain else None)
             if meaning is None and typed_plain:
                 meaning = lexicon.expansions.get(key)
