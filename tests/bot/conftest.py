@@ -1,4 +1,4 @@
-"""Fixtures for channel tests: one headless Chromium (Debian's, driven by Playwright) per session."""
+"""Fixtures for channel tests: headless Chromium (Debian's, driven by Playwright)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API holds an event loop while it runs, which must be gone
+    before the next module's asyncio tests start."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs it with apt-get install chromium")
