@@ -93,35 +93,36 @@ def histogram_quantiles(metrics: str, qs: tuple[float, ...]) -> list[float]:
     return [next(le for le, count in sorted(buckets.items()) if count >= q * total) for q in qs]
 
 
-async def chat(n: int, ports: list[int], api: RecordingApi, until: float, out: dict[str, list[float]]) -> None:
+async def chat(
+    n: int, client: httpx.AsyncClient, ports: list[int], api: RecordingApi, until: float, out: dict[str, list[float]]
+) -> None:
     """One citizen: ask, wait for the first reply, think, repeat."""
     chat_id, rng = 10_000 + n, random.Random(n)
     update_ids = itertools.count(n * 1_000_000)
-    async with httpx.AsyncClient(timeout=30) as client:
-        await asyncio.sleep(rng.uniform(0, 10))
-        for turn in itertools.count():
-            if time.monotonic() >= until:
-                return
-            port = ports[turn % len(ports)]
-            event = api.waiting.setdefault(chat_id, asyncio.Event())
-            event.clear()
-            update = message_update(next(update_ids), chat_id, rng.choice(QUESTIONS))
-            started = time.monotonic()
-            try:
-                response = await client.post(
-                    f"http://127.0.0.1:{port}/telegram/webhook",
-                    json=update,
-                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-                )
-                out["ack"].append(time.monotonic() - started)
-                if response.status_code != 200:
-                    out["errors"].append(1.0)
-                    continue
-                await asyncio.wait_for(event.wait(), timeout=30)
-                out["e2e"].append(time.monotonic() - started)
-            except (httpx.HTTPError, TimeoutError):
+    await asyncio.sleep(rng.uniform(0, 10))
+    for turn in itertools.count():
+        if time.monotonic() >= until:
+            return
+        port = ports[turn % len(ports)]
+        event = api.waiting.setdefault(chat_id, asyncio.Event())
+        event.clear()
+        update = message_update(next(update_ids), chat_id, rng.choice(QUESTIONS))
+        started = time.monotonic()
+        try:
+            response = await client.post(
+                f"http://127.0.0.1:{port}/telegram/webhook",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
+            out["ack"].append(time.monotonic() - started)
+            if response.status_code != 200:
                 out["errors"].append(1.0)
-            await asyncio.sleep(rng.uniform(10, 20))
+                continue
+            await asyncio.wait_for(event.wait(), timeout=30)
+            out["e2e"].append(time.monotonic() - started)
+        except (httpx.HTTPError, TimeoutError):
+            out["errors"].append(1.0)
+        await asyncio.sleep(rng.uniform(10, 20))
 
 
 def start_bot(port: int, database_url: str, api_root: str, log: Path) -> subprocess.Popen[bytes]:
@@ -159,13 +160,16 @@ async def run(args: argparse.Namespace, database_url: str, workdir: Path) -> Non
             peak = {bot.pid: 0 for bot in bots}
             started = time.monotonic()
             until = started + args.duration
-            chats = [asyncio.create_task(chat(n, ports, api, until, out)) for n in range(args.chats)]
-            while not all(task.done() for task in chats):
-                for bot in bots:
-                    peak[bot.pid] = max(peak[bot.pid], rss_kb(bot.pid))
-                await asyncio.sleep(1)
-            elapsed = time.monotonic() - started
-            async with httpx.AsyncClient() as client:
+            # One client for every chat: creating one each (an SSL context apiece) stalls this loop for seconds
+            # at the start, and the chats' first messages then arrive at the bot in one burst.
+            limits = httpx.Limits(max_connections=args.chats, max_keepalive_connections=args.chats)
+            async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+                chats = [asyncio.create_task(chat(n, client, ports, api, until, out)) for n in range(args.chats)]
+                while not all(task.done() for task in chats):
+                    for bot in bots:
+                        peak[bot.pid] = max(peak[bot.pid], rss_kb(bot.pid))
+                    await asyncio.sleep(1)
+                elapsed = time.monotonic() - started
                 metrics = "".join([(await client.get(f"http://127.0.0.1:{p}/metrics")).text for p in ports])
         finally:
             for bot in bots:

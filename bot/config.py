@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers.office_hours import OfficeHours, zone
 
 
 class Settings(BaseSettings):
@@ -54,6 +56,28 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{5,32}$")
     public_web_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://\S+$")
     staff_dashboard_token: SecretStr | None = Field(default=None, min_length=16)
+
+    # Hand-off to a person: tickets go to this Telegram group (needs TELEGRAM_BOT_TOKEN).
+    staff_chat_id: int | None = None
+    office_hours: str = "Mon-Fri 07:30-11:30,13:30-17:00"
+    office_timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("office_hours", "office_timezone")
+    @classmethod
+    def _office_hours_parse(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "office_timezone":
+            zone(value)
+        else:
+            OfficeHours.parse(value)
+        return value
+
+    def handoff_hours(self) -> OfficeHours:
+        return OfficeHours.parse(self.office_hours, self.office_timezone)
 
     def staff(self) -> set[tuple[str, str]]:
         """Staff users as (channel, user id) pairs, e.g. STAFF_IDS=telegram:12345,web:w0a1b2c3d4."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from bot.channels.onestop import HttpOneStop
@@ -14,6 +15,7 @@ from handlers.ports import OneStop, SmsSender
 
 Closer = Callable[[], Awaitable[None]]
 OUTBOX_FILE = "sms-outbox.jsonl"
+log = logging.getLogger(__name__)
 
 
 def build_services(settings: Settings) -> tuple[Services, list[Closer]]:
@@ -36,11 +38,17 @@ def build_services(settings: Settings) -> tuple[Services, list[Closer]]:
         client = HttpOneStop(settings.onestop_api_url, token, timeout=settings.onestop_timeout_seconds)
         onestop = client
         closers.append(client.close)
+    handoff = None
+    if settings.staff_chat_id is not None and settings.telegram_bot_token is not None:
+        handoff = settings.handoff_hours()
+    elif settings.staff_chat_id is not None:
+        log.warning("STAFF_CHAT_ID needs TELEGRAM_BOT_TOKEN; the hand-off to staff stays off")
     services = Services(
         hash_key=load_hash_key(settings),
         sms=queued,
         onestop=onestop,
         lookups_per_hour=settings.lookups_per_hour,
         sms_daily_budget=settings.sms_daily_budget,
+        handoff=handoff,
     )
     return services, closers

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from handlers.office_hours import OfficeHours
 from handlers.ports import OneStop, SmsSender
 from knowledge.library import Knowledge, ReloadOutcome
 from storage import Unit
@@ -32,6 +33,8 @@ class Services:
     onestop: OneStop | None = None
     lookups_per_hour: int = 10
     sms_daily_budget: int = 1000
+    # Staff office hours when the hand-off to a staff chat is set up (STAFF_CHAT_ID); None: no staff online.
+    handoff: OfficeHours | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from handlers import answers, flows, search, staff, texts, volunteer, walkthrough
+from handlers import answers, flows, handoff, privacy, search, staff, texts, volunteer, walkthrough
 from handlers.context import Deps, Outcome, Reloader, Services
 from handlers.state import State
 from handlers.types import Incoming, Reply
@@ -36,7 +36,7 @@ def _kind(incoming: Incoming, text: str) -> str:
 
 
 async def _command(text: str, incoming: Incoming, state: State, deps: Deps) -> Step:
-    """Commands valid in every state: /start, /menu, /huy, /trogiup."""
+    """Commands valid in every state: /start, /menu, /huy, /trogiup, /xoa_du_lieu."""
     name, _, argument = text.partition(" ")
     name = name.split("@", 1)[0].lower()
     if name == "/start" and volunteer.opens(argument.strip()):
@@ -49,6 +49,8 @@ async def _command(text: str, incoming: Incoming, state: State, deps: Deps) -> S
         elif offer := walkthrough.resume_offer(state, deps):
             replies.append(offer)
         return replies, state.reset()
+    if (held := await handoff.on_command(name, state, deps)) is not None:
+        return held
     if name == "/menu":
         return [answers.menu_reply()], state.reset()
     if name == "/huy":
@@ -58,6 +60,8 @@ async def _command(text: str, incoming: Incoming, state: State, deps: Deps) -> S
         return [answers.menu_reply(message)], State(menu=state.menu)
     if name == "/trogiup":
         return [Reply(texts.HELP, answers.main_menu())], state
+    if name == privacy.COMMAND:
+        return await privacy.ask(incoming, state, deps)
     if name == volunteer.STATS_COMMAND:
         return await volunteer.my_figures(incoming, state, deps)
     if name in staff.COMMANDS and deps.staff:
@@ -116,6 +120,8 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
         return await _command(text, incoming, state, deps)
     if payload:
         return await _button(payload, replace(incoming, payload=payload, text=""), state, deps)
+    if await handoff.takes(state, deps):  # a person handles this conversation: the bot stays quiet
+        return await handoff.on_message(replace(incoming, text=text), state, deps)
     active = flows.BY_NAME.get(state.flow or "")
     if incoming.contact is not None:
         if active is not None and active.on_contact is not None:
@@ -216,6 +222,8 @@ class Engine:
                 referrer=volunteer.attributed(state, self.clock()),
             )
             replies, state = await route(incoming, state, deps)
+            if outcome.answer_id:  # context for a later hand-off to staff
+                state.data["answer"] = outcome.answer_id
             state.data["seen"] = deps.now.isoformat()
             state.menu = next((list(b.payload for b in r.buttons) for r in reversed(replies) if r.buttons), [])
             await unit.save_state(incoming.channel, incoming.user_id, state.to_dict())

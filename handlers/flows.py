@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import dossier, recovery, volunteer, walkthrough
+from handlers import dossier, handoff, privacy, recovery, volunteer, walkthrough
 from handlers.context import Deps
 from handlers.state import State
 from handlers.types import Incoming, Reply
@@ -61,6 +61,18 @@ FLOWS: tuple[Flow, ...] = (
         on_payload=volunteer.on_payload,
         claims=volunteer.claims,
     ),
+    # «Gặp cán bộ»: a ticket for the staff group; while it is open, free text goes to staff (engine.route).
+    Flow(
+        name=handoff.FLOW,
+        prefix=handoff.PREFIX,
+        on_text=handoff.on_message,
+        on_payload=handoff.on_payload,
+        start=handoff.start,
+        on_contact=handoff.on_message,
+        answer_ids=("gap-can-bo",),
+    ),
+    # /xoa_du_lieu waits for its confirmation button (engine._command starts it).
+    Flow(name=privacy.FLOW, prefix=privacy.PREFIX, on_text=privacy.on_text, on_payload=privacy.on_payload),
 )
 
 BY_NAME = {flow.name: flow for flow in FLOWS}

@@ -1,4 +1,4 @@
-"""Scheduled work: the one opt-in reminder after 24 idle hours, and closing walkthroughs idle for 7 days."""
+"""Scheduled work: the one opt-in reminder after 24 idle hours, closing walkthroughs idle for 7 days, retention."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from storage import Store
 
 REMIND_AFTER = dt.timedelta(hours=24)
 ABANDON_AFTER = dt.timedelta(days=7)
+# A hand-off ticket (with the citizen's question) is deleted this long after it was closed.
+TICKET_RETENTION = dt.timedelta(days=30)
+# One-time codes (hashes only) are deleted a day after they expire; audit rows after a year.
+CODE_RETENTION = dt.timedelta(hours=24)
+AUDIT_RETENTION = dt.timedelta(days=365)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +26,9 @@ class JobReport:
     reminded: int
     abandoned: int
     purged_messages: int = 0
+    purged_tickets: int = 0
+    purged_codes: int = 0
+    purged_audit: int = 0
 
 
 async def run_due(
@@ -48,4 +56,14 @@ async def run_due(
         for session in abandoned:
             await unit.events.record(session.channel, "abandoned", now, session.procedure_id, session.step_id)
         purged = await unit.purge_messages(before=now - message_retention)
-    return JobReport(reminded=reminded, abandoned=len(abandoned), purged_messages=purged)
+        tickets = await unit.tickets.purge(closed_before=now - TICKET_RETENTION)
+        codes = await unit.codes.purge(expired_before=now - CODE_RETENTION)
+        audit = await unit.audit.purge(before=now - AUDIT_RETENTION)
+    return JobReport(
+        reminded=reminded,
+        abandoned=len(abandoned),
+        purged_messages=purged,
+        purged_tickets=tickets,
+        purged_codes=codes,
+        purged_audit=audit,
+    )

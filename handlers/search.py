@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import answers, texts
+from handlers import answers, handoff, texts
 from handlers.context import Deps
 from handlers.state import State
 from handlers.types import Button, Incoming, Reply
@@ -63,7 +63,7 @@ async def on_text(incoming: Incoming, state: State, deps: Deps, show: ShowAnswer
         state.data["clarify"] = {"ids": choices, "q": report_text(query)}
         return [*prefix, Reply(texts.CLARIFY, (*buttons, none_of_these))], state
     await deps.unit.unanswered.record(report_text(query), deps.now)
-    return [*prefix, Reply(texts.OUT_OF_SCOPE, answers.main_menu())], state
+    return [*prefix, handoff.offer(text, state, deps)], state
 
 
 async def settle_clarification(incoming: Incoming, state: State, deps: Deps) -> None:

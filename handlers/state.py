@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KEPT_ON_RESET = ("walk", "seen", "verified", "volunteer")
+# "answer": the last answer shown; "ticket": an open hand-off ticket (handlers/handoff.py).
+KEPT_ON_RESET = ("walk", "seen", "verified", "volunteer", "answer", "ticket")
 
 
 @dataclass(slots=True)

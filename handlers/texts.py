@@ -19,6 +19,7 @@ HELP = (
     "• /menu — về danh sách chính\n"
     "• /huy — dừng việc đang làm\n"
     "• /trogiup — xem lại hướng dẫn này\n"
+    "• /xoa_du_lieu — xóa dữ liệu của bạn trong trợ lý\n"
     "Tôi không bao giờ hỏi mật khẩu, mã OTP hay passcode VNeID của bạn."
 )
 CANCELLED = "Đã dừng. Bạn có thể bắt đầu lại bất cứ lúc nào."
@@ -29,7 +30,7 @@ NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu tin nhắn này. Bạn hãy gõ b
 TOO_LONG = "Tin nhắn khá dài nên tôi chỉ đọc phần đầu. Lần sau bạn gõ ngắn gọn điều cần làm là được."
 STALE_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Mời bạn chọn lại từ danh sách dưới đây."
 CONTACT_UNEXPECTED = "Cảm ơn bạn. Hiện tôi không cần số điện thoại; tôi không lưu số này."
-UNKNOWN_COMMAND = "Tôi không biết lệnh này. Các lệnh dùng được: /menu, /huy, /trogiup."
+UNKNOWN_COMMAND = "Tôi không biết lệnh này. Các lệnh dùng được: /menu, /huy, /trogiup, /xoa_du_lieu."
 OUT_OF_SCOPE = (
     "Xin lỗi, tôi chỉ hỗ trợ các thủ tục hành chính và dịch vụ công trực tuyến, "
     "nên chưa trả lời được câu này.\n"

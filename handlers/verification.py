@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import logging
 import secrets
 import uuid
 from enum import StrEnum
+from functools import partial
 
 from handlers.context import Deps
 from handlers.identifiers import keyed_hash
-from handlers.ports import SmsError
 from handlers.types import Incoming
-
-log = logging.getLogger(__name__)
 
 PURPOSE = "dossier-recovery"
 CODE_DIGITS = 6
@@ -104,12 +101,9 @@ async def send_code(e164: str, phone_hash: str, incoming: Incoming, deps: Deps) 
         now=deps.now,
         ttl=CODE_TTL,
     )
-    try:
-        await sms.send(e164, code, request_id)
-    except SmsError:
-        log.warning("sms not accepted", extra={"request_id": request_id})
-        await _audit(deps, incoming, "send", "failed", phone_hash)
-        return Sent.UNAVAILABLE
+    # Only once the code is stored: a transaction that fails (the database went away) sends nothing,
+    # so a retry of the same message cannot text the citizen a second, never-stored code.
+    deps.unit.after_commit(partial(sms.send, e164, code, request_id))
     await _audit(deps, incoming, "send", "sent", phone_hash)
     return Sent.SENT
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import fcntl
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,13 +22,16 @@ from storage.dossiers import Dossiers
 from storage.events import Events
 from storage.models import ConversationRow, MessageLogRow
 from storage.outbox import Inbox, Outbox
+from storage.privacy import Erased, Privacy
 from storage.reports import Reports
+from storage.tickets import Tickets
 from storage.unanswered import Unanswered
 from storage.verification import Audit, Codes, Consents
 from storage.volunteers import Volunteers
 from storage.walks import Walks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 7_120_251  # any constant shared by every replica
 
 
 class StoreUnavailable(Exception):
@@ -69,6 +74,14 @@ class Unit:
         self.audit = Audit(session)
         self.volunteers = Volunteers(session)
         self.reports = Reports(session)
+        self.tickets = Tickets(session)
+        # Conversations erased in this unit (/xoa_du_lieu): a later save_state must not recreate them.
+        self._erased: set[tuple[str, str]] = set()
+        self._after_commit: list[Callable[[], Awaitable[object]]] = []
+
+    def after_commit(self, job: Callable[[], Awaitable[object]]) -> None:
+        """Run `job` once this unit has committed, never if it rolls back (an SMS for a code never stored)."""
+        self._after_commit.append(job)
 
     async def lock_conversation(self, channel: str, user_id: str) -> None:
         """Serialise one conversation across processes until this unit ends (PostgreSQL advisory lock).
@@ -85,12 +98,19 @@ class Unit:
         return dict(json.loads(row.data)) if row else {}
 
     async def save_state(self, channel: str, user_id: str, data: dict[str, Any]) -> None:
+        if (channel, user_id) in self._erased:
+            return
         row = await self.session.get(ConversationRow, (channel, user_id))
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if row is None:
             self.session.add(ConversationRow(channel=channel, user_id=user_id, data=encoded, updated_at=_now()))
         else:
             row.data, row.updated_at = encoded, _now()
+
+    async def erase_citizen(self, channel: str, user_id: str, chat_id: str, now: dt.datetime) -> Erased:
+        """Delete one citizen's data (storage/privacy.py); the conversation stays deleted in this unit."""
+        self._erased.add((channel, user_id))
+        return await Privacy(self.session).erase(channel, user_id, chat_id, now)
 
     async def log_message(
         self,
@@ -136,13 +156,19 @@ class Store:
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: a failed statement's log line must not carry phone numbers.
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True)
+        # pool_pre_ping: after the database was down, a pooled connection that died is replaced
+        # instead of failing the next message.
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, pool_pre_ping=not self.is_sqlite)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest Alembic revision.
+
+        Replicas starting together on one PostgreSQL take turns (a transaction-scoped advisory
+        lock): without it two of them create the same tables and one crashes.
+        """
 
         def run(connection: Connection) -> None:
             config = Config()
@@ -150,8 +176,24 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
-        async with self.engine.begin() as connection:
+        async with self._sqlite_file_lock(), self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                await connection.execute(text("select pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             await connection.run_sync(run)
+
+    @asynccontextmanager
+    async def _sqlite_file_lock(self) -> AsyncIterator[None]:
+        """An exclusive lock file beside a SQLite database (processes sharing the file take turns)."""
+        database = make_url(self.url).database if self.is_sqlite else None
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.migrate-lock", "a") as handle:  # noqa: ASYNC230 - opening is instant
+            await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[Unit]:
@@ -162,11 +204,14 @@ class Store:
         """
         try:
             async with self._sessions() as session, session.begin():
-                yield Unit(session, self.dialect)
+                unit = Unit(session, self.dialect)
+                yield unit
         except (OperationalError, InterfaceError, OSError) as exc:
             if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
                 raise
             raise StoreUnavailable(type(exc).__name__) from exc
+        for job in unit._after_commit:
+            await job()
 
     async def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -245,3 +245,26 @@ class VolunteerLinkTokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TicketRow(Base):
+    """A citizen's question handed to staff: their text (deleted 30 days after closing) and ids, no phone."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_user", "channel", "user_id", "closed_at"),
+        Index("ix_ticket_staff_message", "staff_message_id"),
+        Index("ix_ticket_closed_at", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    # JSON: the procedure and walkthrough step the citizen was on, the last answer id.
+    context: Mapped[str] = mapped_column(Text, default="{}")
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxRow, OutboxRow
@@ -65,9 +65,8 @@ class Inbox:
 
     async def claim(self, channel: str, update_id: str, now: dt.datetime) -> bool:
         """True the first time an update is seen; False for a redelivery or a replay."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(InboxRow(channel=channel, update_id=update_id, received_at=now))
-        except IntegrityError:
-            return False
-        return True
+        # One INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike): no savepoint, no error to catch.
+        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        statement = insert(InboxRow).values(channel=channel, update_id=update_id, received_at=now)
+        result = await self.session.execute(statement.on_conflict_do_nothing(index_elements=["channel", "update_id"]))
+        return getattr(result, "rowcount", 0) == 1

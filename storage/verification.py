@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dossiers import utc
@@ -138,6 +138,11 @@ class Codes:
             query = query.where(OneTimeCodeRow.channel == channel, OneTimeCodeRow.chat_id == chat_id)
         return int(await self.session.scalar(query) or 0)
 
+    async def purge(self, expired_before: dt.datetime) -> int:
+        """Delete codes that expired before a time (retention: a day after expiry); returns how many."""
+        result = await self.session.execute(delete(OneTimeCodeRow).where(OneTimeCodeRow.expires_at < expired_before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class Consents:
     """Repository of consents."""
@@ -200,6 +205,11 @@ class Audit:
         if channel is not None:
             query = query.where(AuditRow.channel == channel, AuditRow.chat_id == chat_id)
         return int(await self.session.scalar(query) or 0)
+
+    async def purge(self, before: dt.datetime) -> int:
+        """Delete audit rows older than a time (retention); returns how many."""
+        result = await self.session.execute(delete(AuditRow).where(AuditRow.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def entries(self, action: str | None = None) -> list[tuple[str, str, str | None]]:
         """(action, result, phone hash) of every entry, oldest first: for reports and tests."""

@@ -25,12 +25,14 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import App
+from bot.channels import apology
 from bot.channels.chat_queues import ChatQueues
 from bot.channels.telegram_pacing import PacedRateLimiter
 from bot.channels.telegram_render import CHANNEL, COMMANDS, chat_key, render, to_incoming
+from bot.channels.telegram_staff import StaffDesk
 from bot.channels.telegram_webhook import webhook_address, webhook_route, webhook_secret
 from handlers.types import Incoming, Reply, reply_from_dict, reply_to_dict
-from storage import OutboxItem
+from storage import OutboxItem, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +80,15 @@ class TelegramChannel:
     def __init__(self, app: App, bot: ExtBot[int], clock: Callable[[], dt.datetime] = _utc_now) -> None:
         self.app, self.bot, self.clock = app, bot, clock
         self.chats = ChatQueues()
+        self.apologies = apology.Apologies()
         self.ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._outbox_in_flight: set[int] = set()
         # Chats now showing the "share my number" keyboard, so the next answer removes it. This is
         # rendering state, not conversation state: after a restart a contact message still removes it.
         self._contact_keyboards: dict[str, None] = {}
+        staff = app.settings.staff_chat_id  # the staff group: hand-off tickets, never citizens
+        self.desk = StaffDesk(app, bot, staff, clock, self.deliver_outbox) if staff is not None else None
 
     # Incoming -------------------------------------------------------------------------------
 
@@ -101,8 +106,12 @@ class TelegramChannel:
         chat = chat_key(update)
         if chat is None:
             return
-        async with self.app.store.unit() as unit:
-            fresh = await unit.inbox.claim(CHANNEL, str(update.update_id), self.clock())
+        try:
+            async with self.app.store.unit() as unit:
+                fresh = await unit.inbox.claim(CHANNEL, str(update.update_id), self.clock())
+        except StoreUnavailable:  # not acknowledged: Telegram delivers it again later
+            await self.apologise(chat)
+            raise
         if not fresh:
             log.info("telegram update replayed", extra={"update_id": update.update_id})
             return
@@ -114,11 +123,21 @@ class TelegramChannel:
         if incoming is None:
             return
         await self.ready.wait()
+        if self.desk is not None and self.desk.owns(update):
+            await self.desk.process(update)
+            return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
-        replies = await self.app.engine.handle(incoming)
+        handle = partial(self.app.engine.handle, incoming)
+        replies = await apology.until_stored(handle, partial(self.apologise, incoming.chat_id))
         await self.reply(incoming, replies)
+
+    async def apologise(self, chat_id: str) -> None:
+        """The database is down: say so, with the hotline, at most once per chat every 10 minutes."""
+        if self.apologies.due(chat_id):
+            with contextlib.suppress(TelegramError, TimeoutError):
+                await asyncio.wait_for(self.bot.send_message(chat_id, apology.TEXT), apology.SEND_TIMEOUT_SECONDS)
 
     # Outgoing -------------------------------------------------------------------------------
 
@@ -259,6 +278,8 @@ class TelegramChannel:
         while True:
             try:
                 await self.deliver_outbox()
+                if self.desk is not None:
+                    await self.desk.deliver()
             except Exception:
                 log.exception("telegram outbox delivery failed")
             await asyncio.sleep(OUTBOX_SECONDS)

@@ -1,4 +1,4 @@
-"""Outbound pacing for Telegram: within its flood limits, with retries after 429 that honour retry_after."""
+"""Outbound pacing for Telegram: within its flood limits, with retries after 429 (honouring retry_after) and 5xx."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,10 @@ class PacedRateLimiter(BaseRateLimiter[int]):
     `retry_after` plus a little jitter, then retries up to `max_retries` times; the caller keeps
     anything still unsent (the Telegram channel puts it in the outbox). Unlike PTB's
     AIORateLimiter, a pause ends at its own deadline, never when another request finishes.
+
+    A server error (5xx) or a refused connection is retried with exponential backoff, as many
+    times. A timeout is not: Telegram may have delivered the message, and the Bot API has no
+    idempotency key, so the caller's outbox sends it again later (at least once, never lost).
     """
 
     def __init__(
@@ -42,6 +46,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         max_retries: int = 3,
         jitter: float = 0.25,
         max_chats: int = 4096,
+        backoff: float = 0.5,
     ) -> None:
         self._overall = AsyncLimiter(overall_per_second, 1)
         self._chat_burst, self._chat_period = chat_burst, chat_burst / chat_per_second
@@ -49,6 +54,7 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         self._chats: dict[str, AsyncLimiter] = {}
         self._paused_until: dict[str | None, float] = {}
         self.max_retries, self.jitter, self.max_chats = max_retries, jitter, max_chats
+        self.backoff = backoff
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -106,3 +112,12 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 seconds = retry_seconds(error)
                 log.warning("telegram flood limit", extra={"method": endpoint, "retry_after": seconds, "try": attempt})
                 self._pause(chat, seconds + random.uniform(0, self.jitter))
+            except TimedOut:
+                raise
+            except NetworkError as error:
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                seconds = self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 2)
+                log.warning("telegram server error", extra={"method": endpoint, "error": error.message, "try": attempt})
+                await asyncio.sleep(seconds)

@@ -28,6 +28,7 @@ COMMANDS = (
     BotCommand("menu", "Về danh sách chính"),
     BotCommand("huy", "Dừng việc đang làm"),
     BotCommand("trogiup", "Hướng dẫn sử dụng"),
+    BotCommand("xoa_du_lieu", "Xóa dữ liệu của bạn"),
 )
 _GLUE = {"\u200d", "\ufe0e", "\ufe0f"}  # zero-width joiner and variation selectors bind to their neighbours
 

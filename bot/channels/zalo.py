@@ -7,6 +7,7 @@ acknowledged, then answered in the background; one chat's messages are answered 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -22,14 +23,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.app import App
+from bot.channels import apology
 from bot.channels.chat_queues import ChatQueues
 from bot.channels.web import read_capped
 from bot.channels.zalo_api import UNAUTHORIZED, ZaloApi, ZaloError, silence_transport_logs
 from bot.channels.zalo_render import TEXT_EVENT, ZaloMessage, parse_update, render, reply_from_dict, zalo_id
-from handlers import texts
 from handlers.state import State
 from handlers.types import Incoming, Reply
-from storage import OutboxItem, Unit
+from storage import OutboxItem, StoreUnavailable, Unit
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class ZaloChannel:
         self.api = api
         self.bot_id: str | None = None
         self.queues = ChatQueues()
+        self.apologies = apology.Apologies()
         self._secret = secret.encode() if secret else None
         self._webhook_url = webhook_url
         self._outbox_interval = outbox_interval
@@ -103,8 +105,12 @@ class ZaloChannel:
         """Claim the update in the inbox and queue its answer; False for echoes and replays."""
         if message.from_bot or message.user_id == self.bot_id:
             return False
-        async with self.app.store.unit() as unit:
-            claimed = await unit.inbox.claim(CHANNEL, message.message_id, _now())
+        try:
+            async with self.app.store.unit() as unit:
+                claimed = await unit.inbox.claim(CHANNEL, message.message_id, _now())
+        except StoreUnavailable:  # not acknowledged: a webhook delivery is retried by Zalo
+            await self.apologise(message.chat_id)
+            raise
         if claimed:
             self.queues.put(message.chat_id, partial(self._answer, message))
         else:
@@ -121,10 +127,17 @@ class ZaloChannel:
                 private_chat=not message.group,
                 capabilities=frozenset(),
             )
-            replies = await self.app.engine.handle(incoming)
+            handle = partial(self.app.engine.handle, incoming)
+            replies = await apology.until_stored(handle, partial(self.apologise, message.chat_id))
         else:
             replies = [Reply(TEXT_ONLY)]
         await self.send(message.chat_id, replies)
+
+    async def apologise(self, chat_id: str) -> None:
+        """The database is down: say so, with the hotline, at most once per chat every 10 minutes."""
+        if self.apologies.due(chat_id):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.send(chat_id, [Reply(apology.TEXT)]), apology.SEND_TIMEOUT_SECONDS)
 
     async def webhook(self, request: Request) -> Response:
         """POST from Zalo: secret checked before anything is read, then claimed, then 200."""
@@ -209,11 +222,12 @@ class ZaloChannel:
             log.info("zalo update ignored")
             return
         try:
-            await self.accept(message)
+            # Polling has no redelivery: while the database is down, hold this update (and the poll)
+            # and try again, instead of dropping it; the citizen is told once per 10 minutes.
+            await apology.until_stored(partial(self.accept, message), partial(self.apologise, message.chat_id))
         except Exception:
-            # Polling has no redelivery: tell the citizen instead of dropping the message silently.
             log.exception("zalo inbox write failed")
-            self.queues.put(message.chat_id, partial(self.send, message.chat_id, [Reply(texts.ERROR)]))
+            await self.apologise(message.chat_id)
 
     # Outbound.
 

@@ -26,9 +26,10 @@ def bot_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def start_server(db_path: Path, port: int, log_path: Path, **extra: str) -> subprocess.Popen[bytes]:
-    """Start `python -m bot run` and wait until it answers /healthz."""
-    env = bot_env(DATABASE_URL=f"sqlite+aiosqlite:///{db_path}", PORT=str(port), HOST="127.0.0.1", **extra)
+def start_server(db: Path | str, port: int, log_path: Path, **extra: str) -> subprocess.Popen[bytes]:
+    """Start `python -m bot run` on an SQLite file (or a database URL) and wait until it answers /healthz."""
+    url = db if isinstance(db, str) else f"sqlite+aiosqlite:///{db}"
+    env = bot_env(DATABASE_URL=url, PORT=str(port), HOST="127.0.0.1", **extra)
     with log_path.open("ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 30

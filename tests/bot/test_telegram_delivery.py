@@ -87,7 +87,7 @@ async def test_setup_publishes_vietnamese_commands_and_removes_the_webhook(
     channel: TelegramChannel, api: FakeBotApi
 ) -> None:
     [commands] = api.called("setMyCommands")
-    assert [c["command"] for c in commands.params["commands"]] == ["start", "menu", "huy", "trogiup"]
+    assert [c["command"] for c in commands.params["commands"]] == ["start", "menu", "huy", "trogiup", "xoa_du_lieu"]
     assert api.called("deleteWebhook")[0].params["drop_pending_updates"] == "false"
 
 

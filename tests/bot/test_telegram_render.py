@@ -130,7 +130,7 @@ def test_the_contact_keyboard_is_removed_afterwards() -> None:
 
 
 def test_commands_are_in_vietnamese() -> None:
-    assert [c.command for c in COMMANDS] == ["start", "menu", "huy", "trogiup"]
+    assert [c.command for c in COMMANDS] == ["start", "menu", "huy", "trogiup", "xoa_du_lieu"]
     assert all(c.description and not c.description.isascii() for c in COMMANDS)
 
 

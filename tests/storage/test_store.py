@@ -59,3 +59,16 @@ async def test_vietnamese_text_round_trips(store: Store) -> None:
         await unit.save_state("web", "u1", {"q": "đăng ký khai sinh 😀"})
     async with store.unit() as unit:
         assert (await unit.load_state("web", "u1"))["q"] == "đăng ký khai sinh 😀"
+
+
+async def test_replicas_starting_together_migrate_one_at_a_time(any_db_url: str) -> None:
+    import asyncio
+
+    stores = [Store(any_db_url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(s.upgrade() for s in stores))
+        async with stores[0].unit() as unit:
+            await unit.save_state("web", "u1", {"ok": True})
+    finally:
+        for s in stores:
+            await s.close()
