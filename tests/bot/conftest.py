@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.bot.fake_telegram import FakeBotApi
 from tests.bot.helpers import ROOT
+from tests.bot.loopback import Loopback
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
@@ -38,3 +40,11 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def telegram_api() -> Iterator[tuple[FakeBotApi, str]]:
+    """A fake Telegram Bot API on a loopback port: (the fake, its root URL)."""
+    api = FakeBotApi()
+    with Loopback(api.app) as url:
+        yield api, url

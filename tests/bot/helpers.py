@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -43,3 +44,12 @@ def start_server(db: Path | str, port: int, log_path: Path, **extra: str) -> sub
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("server did not start in 30 s")
+
+
+def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 15) -> None:
+    """Poll `predicate` until it holds; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ import pytest
 
 from tests.bot.fake_telegram import TOKEN, FakeBotApi, callback_update, message_update
 from tests.bot.fake_zalo import FakeZalo, text_update
-from tests.bot.helpers import free_port, start_server
-from tests.bot.loopback import Loopback
+from tests.bot.helpers import free_port, start_server, wait_until
 from tests.bot.test_dossier_e2e import code_from_outbox
 
 WEB_USER = "wlogprivacy01"
@@ -40,25 +38,10 @@ RAW_BODY = re.compile(r"""["'](?:update_id|message_id|first_name|chat_instance|e
 
 
 @pytest.fixture
-def telegram_api() -> Iterator[tuple[FakeBotApi, str]]:
-    api = FakeBotApi()
-    with Loopback(api.app) as url:
-        yield api, url
-
-
-@pytest.fixture
 def zalo() -> Iterator[FakeZalo]:
     fake = FakeZalo(ZALO_TOKEN).start()
     yield fake
     fake.stop()
-
-
-def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def sentinel_update(update_id: int, text: str, **fields: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import html
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,7 @@ from storage import Store
 from tests import postgres
 from tests.bot.fake_telegram import TOKEN, FakeBotApi, callback_update, message_update
 from tests.bot.fake_zalo import FakeZalo, text_update
-from tests.bot.helpers import free_port, start_server
-from tests.bot.loopback import Loopback
+from tests.bot.helpers import free_port, start_server, wait_until
 from tests.bot.test_dossier_e2e import code_from_outbox
 from tests.handlers.dossier_helpers import CODE_A, E164, PHONE, record, seed
 
@@ -37,25 +36,10 @@ STEP = re.compile(r"Bước (\d+)/\d+ — ")
 
 
 @pytest.fixture
-def telegram_api() -> Iterator[tuple[FakeBotApi, str]]:
-    api = FakeBotApi()
-    with Loopback(api.app) as url:
-        yield api, url
-
-
-@pytest.fixture
 def zalo() -> Iterator[FakeZalo]:
     fake = FakeZalo(ZALO_TOKEN).start()
     yield fake
     fake.stop()
-
-
-def wait_until(predicate: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 class Replicas:
@@ -105,7 +89,7 @@ async def test_two_replicas_share_one_postgresql(
         servers = list(pool.map(start, range(2)))
     replicas = Replicas(ports)
     try:
-        wait_until(lambda: len(api.called("setWebhook")) == 2 and bool(zalo.webhook_url), "both webhooks")
+        wait_until(lambda: len(api.called("setWebhook")) == 2 and bool(zalo.webhook_url), "both webhooks", timeout=20)
         await interleaved_telegram_taps(replicas, api)
         await duplicated_zalo_messages(replicas, zalo)
         await racing_code(replicas, outbox, url)
@@ -139,7 +123,7 @@ async def interleaved_telegram_taps(replicas: Replicas, api: FakeBotApi) -> None
     for n, update in enumerate(lead):  # one replica after the other, each waiting for its reply
         before = len(api.called("sendMessage"))
         assert await replicas.post("/telegram/webhook", update, headers, n % 2) == [200]
-        wait_until(lambda before=before: len(api.called("sendMessage")) > before, "a reply")
+        wait_until(lambda before=before: len(api.called("sendMessage")) > before, "a reply", timeout=20)
     quiet(api)
     before = len(step_texts(api))
     answered = len(api.called("answerCallbackQuery"))
@@ -150,8 +134,8 @@ async def interleaved_telegram_taps(replicas: Replicas, api: FakeBotApi) -> None
         *(replicas.post("/telegram/webhook", tap, headers, n % 2, (n + 1) % 2) for n, tap in enumerate(taps))
     )
     assert all(status == [200, 200] for status in statuses)
-    wait_until(lambda: len(api.called("answerCallbackQuery")) >= answered + TAPS, "the taps")
-    wait_until(lambda: len(step_texts(api)) >= before + TAPS, "the steps")
+    wait_until(lambda: len(api.called("answerCallbackQuery")) >= answered + TAPS, "the taps", timeout=20)
+    wait_until(lambda: len(step_texts(api)) >= before + TAPS, "the steps", timeout=20)
     quiet(api)  # a duplicate reply would arrive now
     shown = step_texts(api)[before:]
     numbers = sorted(int(STEP.search(text).group(1)) for text in shown)  # type: ignore[union-attr]
@@ -164,7 +148,7 @@ async def duplicated_zalo_messages(replicas: Replicas, zalo: FakeZalo) -> None:
     updates = [text_update("/trogiup", f"zrep-{n}", ZALO_USER) for n in range(4)]
     statuses = await asyncio.gather(*(replicas.post("/zalo/webhook", u, headers, 0, 1) for u in updates))
     assert all(status == [200, 200] for status in statuses)
-    wait_until(lambda: len(zalo.texts(ZALO_USER)) >= 4, "the Zalo replies")
+    wait_until(lambda: len(zalo.texts(ZALO_USER)) >= 4, "the Zalo replies", timeout=20)
     await asyncio.sleep(0.5)  # a duplicate reply would arrive now
     assert [text.startswith("Cách dùng trợ lý") for text in zalo.texts(ZALO_USER)] == [True] * 4
 
