@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.bot.fake_telegram import FakeBotApi
+from tests.bot.fake_telegram import FakeBotApi, serve_fake
 from tests.bot.helpers import ROOT
 from tests.bot.loopback import Loopback
 
@@ -48,3 +48,15 @@ def telegram_api() -> Iterator[tuple[FakeBotApi, str]]:
     api = FakeBotApi()
     with Loopback(api.app) as url:
         yield api, url
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    """A fake Bot API to serve in-process with `api_url`."""
+    return FakeBotApi()
+
+
+@pytest.fixture
+async def api_url(api: FakeBotApi) -> AsyncIterator[str]:
+    async with serve_fake(api) as url:
+        yield url

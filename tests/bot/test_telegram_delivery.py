@@ -22,7 +22,7 @@ from bot.config import Settings
 from handlers.types import Ask, Button, Reply, reply_to_dict
 from knowledge.library import Knowledge, KnowledgeHolder
 from storage import Store
-from tests.bot.fake_telegram import TOKEN, FakeBotApi, callback_update, message_update, serve_fake
+from tests.bot.fake_telegram import TOKEN, FakeBotApi, callback_update, message_update
 from tests.conftest import CATALOGUE
 
 CHAT = 4242
@@ -32,17 +32,6 @@ SECRET = "W" * 40
 @pytest.fixture(autouse=True)
 def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    return FakeBotApi()
-
-
-@pytest.fixture
-async def api_url(api: FakeBotApi) -> AsyncIterator[str]:
-    async with serve_fake(api) as url:
-        yield url
 
 
 @pytest.fixture

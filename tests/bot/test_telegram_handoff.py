@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.services import build_services
 from knowledge.library import Knowledge, KnowledgeHolder
 from storage import Store
-from tests.bot.fake_telegram import BOT_USER, TOKEN, FakeBotApi, callback_update, message_update, serve_fake
+from tests.bot.fake_telegram import BOT_USER, TOKEN, FakeBotApi, callback_update, message_update
 from tests.conftest import CATALOGUE
 
 CITIZEN = 4242
@@ -36,17 +36,6 @@ _update_ids = iter(range(1, 10_000))
 @pytest.fixture(autouse=True)
 def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    return FakeBotApi()
-
-
-@pytest.fixture
-async def api_url(api: FakeBotApi) -> AsyncIterator[str]:
-    async with serve_fake(api) as url:
-        yield url
 
 
 @pytest.fixture
