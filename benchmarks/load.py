@@ -6,7 +6,8 @@
 Each chat sends a message, waits for the bot's first reply at the fake Bot API, thinks 10–20 s
 (so replies stay under Telegram's ~30 messages/s per bot), and repeats until the time is up.
 Prints acknowledgement and end-to-end latency (p50/p95/p99), messages per second, errors, the
-bot processes' peak RSS, and the engine's own p50/p99 from its Prometheus histogram.
+bot processes' peak RSS, and the engine's own p50/p99 from its Prometheus histogram; as the
+baseline, the latency of GET /healthz (no work) sampled every second during the same run.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ async def run(args: argparse.Namespace, database_url: str, workdir: Path) -> Non
         bots = [start_bot(port, database_url, api_root, workdir / f"bot-{port}.log") for port in ports]
         try:
             await asyncio.gather(*(wait_ready(port) for port in ports))
-            out: dict[str, list[float]] = {"ack": [], "e2e": [], "errors": []}
+            out: dict[str, list[float]] = {"ack": [], "e2e": [], "errors": [], "floor": []}
             peak = {bot.pid: 0 for bot in bots}
             started = time.monotonic()
             until = started + args.duration
@@ -168,6 +169,11 @@ async def run(args: argparse.Namespace, database_url: str, workdir: Path) -> Non
                 while not all(task.done() for task in chats):
                     for bot in bots:
                         peak[bot.pid] = max(peak[bot.pid], rss_kb(bot.pid))
+                    # The baseline, in the same run: the same server answering a request that does no work.
+                    probe = time.monotonic()
+                    with contextlib.suppress(httpx.HTTPError):
+                        await client.get(f"http://127.0.0.1:{ports[0]}/healthz")
+                        out["floor"].append(time.monotonic() - probe)
                     await asyncio.sleep(1)
                 elapsed = time.monotonic() - started
                 metrics = "".join([(await client.get(f"http://127.0.0.1:{p}/metrics")).text for p in ports])
@@ -188,6 +194,11 @@ async def run(args: argparse.Namespace, database_url: str, workdir: Path) -> Non
     print(
         "  first reply      p50 {:.0f} ms  p95 {:.0f} ms  p99 {:.0f} ms".format(
             *(ms * percentile(out["e2e"], q) for q in (0.5, 0.95, 0.99))
+        )
+    )
+    print(
+        "  baseline GET /healthz during the run  p50 {:.0f} ms  p95 {:.0f} ms  p99 {:.0f} ms".format(
+            *(ms * percentile(out["floor"], q) for q in (0.5, 0.95, 0.99))
         )
     )
     print(f"  engine (histogram bucket bound)  p50 ≤ {ms * engine[0]:.0f} ms  p99 ≤ {ms * engine[1]:.0f} ms")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class App:
             reload=self.knowledge.reload,
             services=self.services,
             observer=self.metrics.observe,
+            reply_lease=dt.timedelta(seconds=self.settings.reply_lease_seconds),
         )
 
     async def close(self) -> None:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     catalogue_watch_seconds: float = Field(default=0.5, gt=0)
     jobs_interval_seconds: float = Field(default=60.0, gt=0)
     message_log_retention_days: int = Field(default=180, ge=1)
+    reply_lease_seconds: float = Field(default=60.0, gt=0)
 
     # Telegram (python-telegram-bot). Enabled when the token is set.
     telegram_bot_token: SecretStr | None = None

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from handlers import answers, flows, handoff, privacy, search, staff, texts, volunteer, walkthrough
 from handlers.context import Deps, Outcome, Reloader, Services
 from handlers.state import State
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, Reply, reply_to_dict
 from knowledge.library import Knowledge
 from knowledge.normalise import nfc
-from storage import Store, StoreUnavailable
+from storage import Store, StoreUnavailable, Unit
 
 log = logging.getLogger(__name__)
 _MENU_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
@@ -146,6 +146,15 @@ async def route(incoming: Incoming, state: State, deps: Deps) -> Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Accepted:
+    """A platform update handled exactly once: its replies, stored in the outbox under `outbox_id`
+    (leased to this process) until the channel has sent them and calls `Engine.delivered`."""
+
+    replies: list[Reply]
+    outbox_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Handled:
     """What one message cost and produced, for metrics (no text, no user id)."""
 
@@ -169,6 +178,7 @@ class Engine:
         reload: Reloader | None = None,
         services: Services | None = None,
         observer: Callable[[Handled], None] | None = None,
+        reply_lease: dt.timedelta = dt.timedelta(seconds=60),
     ) -> None:
         self.store = store
         self.knowledge = knowledge
@@ -177,6 +187,7 @@ class Engine:
         self.reload = reload
         self.services = services or Services()
         self.observer = observer
+        self.reply_lease = reply_lease
         # One message at a time per conversation in this process (a double tap must not lose an
         # update); weak values drop locks nobody holds. Across processes: the store's lock.
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
@@ -187,9 +198,36 @@ class Engine:
         Raises `StoreUnavailable` when the database is down, so a webhook can answer 503 and
         the platform deliver the update again; every other failure becomes an apology.
         """
+        accepted = await self._observed(incoming, None)
+        assert accepted is not None  # only a claimed update can be a replay
+        return accepted.replies
+
+    async def accept(self, incoming: Incoming, update_id: str) -> Accepted | None:
+        """Handle a platform update exactly once; None when it was seen before (a redelivery, a replay).
+
+        The inbox claim, the conversation's new state and the replies (in the outbox, leased to
+        this process for `reply_lease`) commit in one transaction, so a webhook can answer 200 as
+        soon as this returns. A process that dies before the commit leaves nothing (the platform
+        delivers the update again); one that dies after it leaves the replies in the outbox, where
+        any process's delivery loop finds them once the lease has run out.
+        """
+        return await self._observed(incoming, update_id)
+
+    async def delivered(self, accepted: Accepted, unsent: list[Reply] | None = None) -> None:
+        """The channel is done with accepted replies: all sent, or `unsent` left for the delivery loop."""
+        if accepted.outbox_id is None:
+            return
+        async with self.store.unit() as unit:
+            if unsent:
+                await unit.outbox.release(accepted.outbox_id, [reply_to_dict(reply) for reply in unsent])
+            else:
+                await unit.outbox.mark_sent(accepted.outbox_id)
+
+    async def _observed(self, incoming: Incoming, update_id: str | None) -> Accepted | None:
         started, outcome, failed = time.perf_counter(), Outcome(), False
+        accepted: Accepted | None = None
         try:
-            replies = await self._handle(incoming, outcome)
+            accepted = await self._handle(incoming, outcome, update_id)
         except StoreUnavailable:
             failed = True
             log.warning("database unavailable", extra={"channel": incoming.channel})
@@ -197,29 +235,48 @@ class Engine:
         except Exception:
             failed = True
             log.exception("message handling failed", extra={"channel": incoming.channel})
-            replies = [Reply(texts.ERROR)]
+            accepted = await self._apology(incoming, update_id)
         finally:
-            if self.observer is not None:
+            if self.observer is not None and (accepted is not None or failed):
                 kind = _kind(incoming, (incoming.text or "").strip())
                 elapsed = time.perf_counter() - started
                 self.observer(Handled(incoming.channel, kind, outcome.answer_id, outcome.decision, elapsed, failed))
-        return replies
+        return accepted
 
-    async def _handle(self, incoming: Incoming, outcome: Outcome) -> list[Reply]:
+    async def _apology(self, incoming: Incoming, update_id: str | None) -> Accepted | None:
+        """The update could not be handled: claim it anyway (a redelivery would fail again) and apologise."""
+        replies = [Reply(texts.ERROR)]
+        if update_id is None:
+            return Accepted(replies)
+        now = self.clock()
+        async with self.store.unit() as unit:
+            if not await unit.inbox.claim(incoming.channel, update_id, now):
+                return None
+            return Accepted(replies, await self._store_replies(unit, incoming, replies, now))
+
+    async def _store_replies(self, unit: Unit, incoming: Incoming, replies: list[Reply], now: dt.datetime) -> int:
+        encoded = [reply_to_dict(reply) for reply in replies]
+        until = now + self.reply_lease
+        return await unit.outbox.enqueue(incoming.channel, incoming.user_id, incoming.chat_id, encoded, now, until)
+
+    async def _handle(self, incoming: Incoming, outcome: Outcome, update_id: str | None) -> Accepted | None:
         key = (incoming.channel, incoming.user_id)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock, self.store.unit() as unit:
             await unit.lock_conversation(*key)
+            now = self.clock()
+            if update_id is not None and not await unit.inbox.claim(incoming.channel, update_id, now):
+                return None
             state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
             deps = Deps(
                 knowledge=self.knowledge(),
                 unit=unit,
-                now=self.clock(),
+                now=now,
                 outcome=outcome,
                 staff=(incoming.channel, incoming.user_id) in self.staff,
                 reload=self.reload,
                 services=self.services,
-                referrer=volunteer.attributed(state, self.clock()),
+                referrer=volunteer.attributed(state, now),
             )
             replies, state = await route(incoming, state, deps)
             if outcome.answer_id:  # context for a later hand-off to staff
@@ -230,4 +287,5 @@ class Engine:
             kind = _kind(incoming, (incoming.text or "").strip())
             await unit.log_message(incoming.channel, "in", kind, at=deps.now)
             await unit.log_message(incoming.channel, "out", "reply", outcome.answer_id, outcome.decision, deps.now)
-        return replies
+            outbox_id = None if update_id is None else await self._store_replies(unit, incoming, replies, now)
+        return Accepted(replies, outbox_id)

@@ -19,6 +19,8 @@ TICKET_RETENTION = dt.timedelta(days=30)
 # One-time codes (hashes only) are deleted a day after they expire; audit rows after a year.
 CODE_RETENTION = dt.timedelta(hours=24)
 AUDIT_RETENTION = dt.timedelta(days=365)
+# Update ids are kept to drop redeliveries; Telegram gives up on an update after 24 hours.
+INBOX_RETENTION = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class JobReport:
     purged_tickets: int = 0
     purged_codes: int = 0
     purged_audit: int = 0
+    purged_updates: int = 0
 
 
 async def run_due(
@@ -59,6 +62,7 @@ async def run_due(
         tickets = await unit.tickets.purge(closed_before=now - TICKET_RETENTION)
         codes = await unit.codes.purge(expired_before=now - CODE_RETENTION)
         audit = await unit.audit.purge(before=now - AUDIT_RETENTION)
+        updates = await unit.inbox.purge(before=now - INBOX_RETENTION)
     return JobReport(
         reminded=reminded,
         abandoned=len(abandoned),
@@ -66,4 +70,5 @@ async def run_due(
         purged_tickets=tickets,
         purged_codes=codes,
         purged_audit=audit,
+        purged_updates=updates,
     )

@@ -88,6 +88,8 @@ class OutboxRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # While set and in the future, one process is sending this row and the others leave it alone.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class UnansweredRow(Base):
@@ -106,6 +108,7 @@ class InboxRow(Base):
     """Platform updates already accepted, so a redelivered update is never handled twice."""
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_received_at", "received_at"),)
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)

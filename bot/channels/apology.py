@@ -60,12 +60,11 @@ async def until_stored(
     first_wait: float = 1.0,
     max_wait: float = 30.0,
 ) -> T:
-    """Run `handle` (an update already claimed in the inbox) until the database answers.
+    """Run `handle` until the database answers: for a polled update, which nobody delivers again.
 
-    The platform has been told 200, so it will not deliver this update again: giving up would
-    lose it. Each failure calls `apologise` (rate-limited by `Apologies`); the chat's later updates
-    wait behind this one in its queue, so their order is kept. A process stopped meanwhile loses
-    the update, as it would any update in its queue.
+    Each failure calls `apologise` (rate-limited by `Apologies`); the updates after this one wait,
+    so their order is kept. A process stopped meanwhile has not stored the update, and polls it
+    again after the restart.
     """
     wait = first_wait
     while True:
@@ -73,6 +72,6 @@ async def until_stored(
             return await handle()
         except StoreUnavailable:
             await apologise()
-            log.warning("database unavailable; retrying a claimed update", extra={"wait_s": wait})
+            log.warning("database unavailable; retrying an update", extra={"wait_s": wait})
             await asyncio.sleep(wait)
             wait = min(wait * 2, max_wait)

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, Literal
 
 from telegram import LinkPreviewOptions, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
@@ -31,15 +31,18 @@ from bot.channels.telegram_pacing import PacedRateLimiter
 from bot.channels.telegram_render import CHANNEL, COMMANDS, chat_key, render, to_incoming
 from bot.channels.telegram_staff import StaffDesk
 from bot.channels.telegram_webhook import webhook_address, webhook_route, webhook_secret
+from handlers.engine import Accepted
 from handlers.types import Incoming, Reply, reply_from_dict, reply_to_dict
 from storage import OutboxItem, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 POLL_TIMEOUT = dt.timedelta(seconds=25)
 OUTBOX_SECONDS = 5.0
 OUTBOX_MAX_ATTEMPTS = 5
+# How long a process may take to send what it took from the outbox before another one may.
+OUTBOX_LEASE = dt.timedelta(minutes=5)
 STOP_GRACE_SECONDS = 10.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _KEYBOARD_MEMORY = 10_000
@@ -102,36 +105,61 @@ class TelegramChannel:
         await self.accept(update)
 
     async def accept(self, update: Update) -> None:
-        """Claim the update in the inbox (a replay stops here), then queue it behind its chat's earlier ones."""
+        """Handle the update (or find it handled already: a replay) and queue its replies.
+
+        The inbox claim, the new state and the replies commit together (`Engine.accept`), so a
+        webhook answers 200 once this returns; the replies are then sent behind the chat's earlier
+        ones. Raises when the database is down: the update is not acknowledged and comes again.
+        """
         chat = chat_key(update)
-        if chat is None:
+        if update.my_chat_member is not None:
+            await self._membership(update)
             return
+        incoming = to_incoming(update)
+        if chat is None or incoming is None:
+            return
+        if self.desk is not None and self.desk.owns(update):
+            await self._claim_for_staff(update, chat)
+            return
+        await self.ready.wait()
         try:
-            async with self.app.store.unit() as unit:
-                fresh = await unit.inbox.claim(CHANNEL, str(update.update_id), self.clock())
+            accepted = await self.app.engine.accept(incoming, str(update.update_id))
         except StoreUnavailable:  # not acknowledged: Telegram delivers it again later
             await self.apologise(chat)
             raise
-        if not fresh:
+        if accepted is None:
             log.info("telegram update replayed", extra={"update_id": update.update_id})
             return
-        self.chats.put(chat, partial(self.process, update))
+        # Queued before anything else can run, so replies go out in the order the engine made them.
+        self.chats.put(chat, partial(self._send, update, incoming, accepted))
 
-    async def process(self, update: Update) -> None:
-        """Answer a button press, run the engine and send its replies."""
-        incoming = to_incoming(update)
-        if incoming is None:
-            return
-        await self.ready.wait()
-        if self.desk is not None and self.desk.owns(update):
-            await self.desk.process(update)
-            return
+    async def _send(self, update: Update, incoming: Incoming, accepted: Accepted) -> None:
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
-        handle = partial(self.app.engine.handle, incoming)
-        replies = await apology.until_stored(handle, partial(self.apologise, incoming.chat_id))
-        await self.reply(incoming, replies)
+        await self.send_accepted(incoming, accepted)
+
+    async def _claim_for_staff(self, update: Update, chat: str) -> None:
+        """A staff-group update: claim it, then let the desk relay it (no conversation state involved)."""
+        async with self.app.store.unit() as unit:
+            fresh = await unit.inbox.claim(CHANNEL, str(update.update_id), self.clock())
+        if fresh and self.desk is not None:
+            self.chats.put(chat, partial(self.desk.process, update))
+
+    async def _membership(self, update: Update) -> None:
+        """A citizen blocked the bot (or unblocked it): record it, and drop what was waiting for them."""
+        member = update.my_chat_member
+        assert member is not None
+        if member.chat.type != ChatType.PRIVATE:
+            return
+        blocked = member.new_chat_member.status == ChatMemberStatus.BANNED
+        async with self.app.store.unit() as unit:
+            if not await unit.inbox.claim(CHANNEL, str(update.update_id), self.clock()):
+                return
+            if blocked:
+                await unit.events.record(CHANNEL, "blocked", self.clock())
+                await unit.outbox.drop_chat(CHANNEL, str(member.chat.id))
+        log.info("telegram chat membership changed", extra={"blocked": blocked})
 
     async def apologise(self, chat_id: str) -> None:
         """The database is down: say so, with the hotline, at most once per chat every 10 minutes."""
@@ -141,16 +169,24 @@ class TelegramChannel:
 
     # Outgoing -------------------------------------------------------------------------------
 
-    async def reply(self, incoming: Incoming, replies: list[Reply]) -> None:
-        """Send replies; what cannot be sent now goes to the outbox, so no message is lost."""
-        delivery = await self.deliver(
-            incoming.chat_id, replies, private=incoming.private_chat, contact_received=incoming.contact is not None
-        )
-        if delivery.status == "failed" and delivery.unsent:
-            async with self.app.store.unit() as unit:
-                unsent = [reply_to_dict(reply) for reply in delivery.unsent]
-                await unit.outbox.enqueue(CHANNEL, incoming.user_id, incoming.chat_id, unsent, self.clock())
-            log.warning("telegram replies queued for later", extra={"count": len(delivery.unsent)})
+    async def send_accepted(self, incoming: Incoming, accepted: Accepted) -> None:
+        """Send an update's stored replies; what cannot be sent now is left to the delivery loop."""
+        if accepted.outbox_id is not None:
+            self._outbox_in_flight.add(accepted.outbox_id)
+        try:
+            delivery = await self.deliver(
+                incoming.chat_id,
+                accepted.replies,
+                private=incoming.private_chat,
+                contact_received=incoming.contact is not None,
+            )
+            unsent = delivery.unsent if delivery.status == "failed" else []
+            if unsent:
+                log.warning("telegram replies left for the delivery loop", extra={"count": len(unsent)})
+            await self.app.engine.delivered(accepted, unsent)
+        finally:
+            if accepted.outbox_id is not None:
+                self._outbox_in_flight.discard(accepted.outbox_id)
 
     async def deliver(
         self, chat_id: str, replies: list[Reply], *, private: bool = True, contact_received: bool = False
@@ -169,6 +205,7 @@ class TelegramChannel:
             except Forbidden:
                 async with self.app.store.unit() as unit:
                     await unit.events.record(CHANNEL, "blocked", self.clock())
+                    await unit.outbox.drop_chat(CHANNEL, chat_id)
                 log.info("telegram chat unreachable (bot blocked or removed)")
                 return Delivery("blocked")
             except BadRequest as error:
@@ -191,7 +228,7 @@ class TelegramChannel:
     async def deliver_outbox(self) -> int:
         """Queue pending outbox messages behind their chats' replies; return how many were found."""
         async with self.app.store.unit() as unit:
-            items = await unit.outbox.pending(CHANNEL)
+            items = await unit.outbox.take(CHANNEL, self.clock(), OUTBOX_LEASE)
         for item in items:
             if item.id not in self._outbox_in_flight:
                 self._outbox_in_flight.add(item.id)
@@ -205,13 +242,13 @@ class TelegramChannel:
             async with self.app.store.unit() as unit:
                 if delivery.status == "failed":
                     if len(delivery.unsent) < len(replies):  # progress: keep only what is left
-                        unsent = [reply_to_dict(reply) for reply in delivery.unsent]
-                        await unit.outbox.enqueue(CHANNEL, item.user_id, item.chat_id, unsent, self.clock())
-                    elif await unit.outbox.mark_failed(item.id) < OUTBOX_MAX_ATTEMPTS:
+                        await unit.outbox.release(item.id, [reply_to_dict(reply) for reply in delivery.unsent])
+                        return
+                    if await unit.outbox.mark_failed(item.id) < OUTBOX_MAX_ATTEMPTS:
                         return
                     else:
                         await unit.events.record(CHANNEL, "undeliverable", self.clock())
-                await unit.outbox.mark_sent(item.id, self.clock())
+                await unit.outbox.mark_sent(item.id)
         finally:
             self._outbox_in_flight.discard(item.id)
 
@@ -241,7 +278,7 @@ class TelegramChannel:
         log.info("telegram ready", extra={"mode": "webhook" if webhook else "polling", "bot": self.bot.username})
 
     async def poll(self) -> None:
-        """Long-poll getUpdates. The offset moves past an update only once it is claimed."""
+        """Long-poll getUpdates. The offset moves past an update only once it is handled and stored."""
         offset: int | None = None
         backoff = 1.0
         while True:

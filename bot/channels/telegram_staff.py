@@ -26,6 +26,7 @@ from storage import OutboxItem
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20  # about 100 s of retries at the outbox pace before a message counts as undeliverable
+LEASE = dt.timedelta(minutes=5)  # another replica leaves taken messages alone this long
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -85,10 +86,14 @@ class StaffDesk:
     async def deliver(self) -> int:
         """Send queued ticket messages in order, remembering which message carries each ticket."""
         async with self.app.store.unit() as unit:
-            items = await unit.outbox.pending(STAFF_CHANNEL)
-        for item in items:
+            items = await unit.outbox.take(STAFF_CHANNEL, self.clock(), LEASE)
+        for index, item in enumerate(items):
             if not await self._deliver_item(item):
-                break  # keep the order: later messages of a ticket wait for earlier ones
+                # Keep the order: later messages wait for this one, in the next round.
+                async with self.app.store.unit() as unit:
+                    for later in items[index + 1 :]:
+                        await unit.outbox.release(later.id)
+                break
         return len(items)
 
     async def _deliver_item(self, item: OutboxItem) -> bool:
@@ -100,12 +105,12 @@ class StaffDesk:
                 if attempts < MAX_ATTEMPTS:
                     log.warning("staff chat not reachable", extra={"error": type(error).__name__})
                     return False
-                await unit.outbox.mark_sent(item.id, self.clock())
+                await unit.outbox.mark_sent(item.id)
                 await unit.events.record("telegram", "undeliverable", self.clock())
             log.error("staff chat unreachable; the ticket stays open", extra={"error": type(error).__name__})
             return True
         async with self.app.store.unit() as unit:
             if sent is not None and item.user_id.isdigit():  # the item's user id is the ticket's id
                 await unit.tickets.set_staff_message(int(item.user_id), sent.message_id)
-            await unit.outbox.mark_sent(item.id, self.clock())
+            await unit.outbox.mark_sent(item.id)
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -111,7 +110,7 @@ def create_web_app(app: App) -> Starlette:
         async with app.store.unit() as unit:
             items = await unit.outbox.pending(CHANNEL, user_id)
             for item in items:
-                await unit.outbox.mark_sent(item.id, dt.datetime.now(dt.UTC))
+                await unit.outbox.mark_sent(item.id)
         return JSONResponse({"replies": [reply for item in items for reply in item.replies]})
 
     routes: list[BaseRoute] = [

@@ -1,7 +1,7 @@
 """Zalo Bot Platform channel: webhook or polling in, numbered text menus out (Zalo has no buttons).
 
-Every update is claimed in the inbox (dedupe on `message_id`, across restarts) before it is
-acknowledged, then answered in the background; one chat's messages are answered in order.
+Every update is claimed in the inbox (dedupe on `message_id`, across restarts) together with its
+answer before it is acknowledged; the answer is sent in the background, one chat's in order.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bot.channels.chat_queues import ChatQueues
 from bot.channels.web import read_capped
 from bot.channels.zalo_api import UNAUTHORIZED, ZaloApi, ZaloError, silence_transport_logs
 from bot.channels.zalo_render import TEXT_EVENT, ZaloMessage, parse_update, render, reply_from_dict, zalo_id
+from handlers.engine import Accepted
 from handlers.state import State
 from handlers.types import Incoming, Reply
 from storage import OutboxItem, StoreUnavailable, Unit
@@ -40,6 +41,8 @@ SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{32,256}")
 DEFAULT_WEBHOOK_PATH = "/zalo/webhook"
 POLL_TIMEOUT_S = 30
 OUTBOX_ATTEMPTS = 5
+# How long a process may take to send what it took from the outbox before another one may.
+OUTBOX_LEASE = dt.timedelta(minutes=5)
 STOP_GRACE_S = 5.0
 
 TEXT_ONLY = (
@@ -84,6 +87,7 @@ class ZaloChannel:
         self._webhook_url = webhook_url
         self._outbox_interval = outbox_interval
         self._tasks: list[asyncio.Task[None]] = []
+        self._in_flight: set[int] = set()  # outbox rows this process is sending right now
 
     @property
     def polling(self) -> bool:
@@ -102,22 +106,27 @@ class ZaloChannel:
     # Inbound.
 
     async def accept(self, message: ZaloMessage) -> bool:
-        """Claim the update in the inbox and queue its answer; False for echoes and replays."""
+        """Handle the update and queue its replies; False for echoes and replays.
+
+        The inbox claim, the new state and the replies commit together (`Engine.accept`), so the
+        webhook answers 200 only for an update whose answer is stored. Raises when the database is
+        down: the update is not acknowledged, and Zalo delivers it again.
+        """
         if message.from_bot or message.user_id == self.bot_id:
             return False
         try:
-            async with self.app.store.unit() as unit:
-                claimed = await unit.inbox.claim(CHANNEL, message.message_id, _now())
-        except StoreUnavailable:  # not acknowledged: a webhook delivery is retried by Zalo
+            accepted = await self._handle(message)
+        except StoreUnavailable:
             await self.apologise(message.chat_id)
             raise
-        if claimed:
-            self.queues.put(message.chat_id, partial(self._answer, message))
-        else:
+        if accepted is None:
             log.info("zalo update replayed", extra={"event_name": message.event})
-        return claimed
+            return False
+        # Queued before anything else can run, so replies go out in the order the engine made them.
+        self.queues.put(message.chat_id, partial(self._send_accepted, message.chat_id, accepted))
+        return True
 
-    async def _answer(self, message: ZaloMessage) -> None:
+    async def _handle(self, message: ZaloMessage) -> Accepted | None:
         if message.event == TEXT_EVENT:
             incoming = Incoming(
                 channel=CHANNEL,
@@ -127,11 +136,20 @@ class ZaloChannel:
                 private_chat=not message.group,
                 capabilities=frozenset(),
             )
-            handle = partial(self.app.engine.handle, incoming)
-            replies = await apology.until_stored(handle, partial(self.apologise, message.chat_id))
-        else:
-            replies = [Reply(TEXT_ONLY)]
-        await self.send(message.chat_id, replies)
+            return await self.app.engine.accept(incoming, message.message_id)
+        async with self.app.store.unit() as unit:  # a sticker or a photo: no conversation to change
+            claimed = await unit.inbox.claim(CHANNEL, message.message_id, _now())
+        return Accepted([Reply(TEXT_ONLY)]) if claimed else None
+
+    async def _send_accepted(self, chat_id: str, accepted: Accepted) -> None:
+        if accepted.outbox_id is not None:
+            self._in_flight.add(accepted.outbox_id)
+        try:
+            unsent = await self._send_all(chat_id, accepted.replies)
+            await self.app.engine.delivered(accepted, unsent)
+        finally:
+            if accepted.outbox_id is not None:
+                self._in_flight.discard(accepted.outbox_id)
 
     async def apologise(self, chat_id: str) -> None:
         """The database is down: say so, with the hotline, at most once per chat every 10 minutes."""
@@ -233,14 +251,18 @@ class ZaloChannel:
 
     async def send(self, chat_id: str, replies: list[Reply]) -> bool:
         """Send replies in order; stop at the first part Zalo refuses (logged) and return False."""
-        for reply in replies:
+        return not await self._send_all(chat_id, replies)
+
+    async def _send_all(self, chat_id: str, replies: list[Reply]) -> list[Reply]:
+        """Send replies in order; the ones not (fully) sent when Zalo refuses a part (logged)."""
+        for index, reply in enumerate(replies):
             for part in render(reply):
                 try:
                     await self.api.send_message(chat_id, part)
                 except ZaloError as error:
                     log.error("zalo send failed", extra={"code": error.code, "description": error.description})
-                    return False
-        return True
+                    return replies[index:]
+        return []
 
     async def _deliver_outbox(self) -> None:
         """Send what the bot says on its own (reminders, staff replies) queued in the outbox."""
@@ -253,7 +275,8 @@ class ZaloChannel:
 
     async def flush_outbox(self) -> None:
         async with self.app.store.unit() as unit:
-            items = await unit.outbox.pending(CHANNEL)
+            items = await unit.outbox.take(CHANNEL, _now(), OUTBOX_LEASE)
+        items = [item for item in items if item.id not in self._in_flight]
         await asyncio.gather(*(self.queues.run(item.chat_id, partial(self._deliver, item)) for item in items))
 
     async def _deliver(self, item: OutboxItem) -> None:
@@ -264,11 +287,11 @@ class ZaloChannel:
         sent = bool(replies) and await self.send(item.chat_id, replies)
         async with self.app.store.unit() as unit:
             if sent:
-                await unit.outbox.mark_sent(item.id, _now())
+                await unit.outbox.mark_sent(item.id)
                 await _remember_menu(unit, item.user_id, replies)
             elif not replies or await unit.outbox.mark_failed(item.id) >= OUTBOX_ATTEMPTS:
                 log.error("zalo outbox item dropped", extra={"outbox_id": item.id, "malformed": not replies})
-                await unit.outbox.mark_sent(item.id, _now())
+                await unit.outbox.mark_sent(item.id)
 
 
 def webhook_path(url: str | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator
@@ -46,6 +47,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self._failures: dict[str, deque[Failure]] = {}
+        self._stalled: dict[str, threading.Event] = {}  # set from the test's thread to release
         self._message_id = 0
         self.app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
 
@@ -53,6 +55,13 @@ class FakeBotApi:
         self._failures.setdefault(method, deque()).extend(
             Failure(status, description, retry_after) for _ in range(times)
         )
+
+    def stall(self, method: str, stalled: bool = True) -> None:
+        """Calls of `method` hang (as if Telegram were stuck) until unstalled, then fail with 502."""
+        if stalled:
+            self._stalled[method] = threading.Event()
+        elif method in self._stalled:
+            self._stalled.pop(method).set()
 
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -84,6 +93,9 @@ class FakeBotApi:
         self.calls.append(call)
         if request.path_params["token"] != TOKEN:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
+        if (release := self._stalled.get(method)) is not None:
+            await asyncio.to_thread(release.wait, 60)
+            return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status_code=502)
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()

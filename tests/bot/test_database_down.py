@@ -169,27 +169,6 @@ async def test_telegram_webhook_fails_closed_apologises_once_and_loses_nothing(
     assert len(sms.sent) == 1
 
 
-async def test_update_claimed_just_before_the_database_died_is_processed_when_it_returns(
-    database: Database, client: httpx.AsyncClient, telegram: TelegramChannel, api: FakeBotApi
-) -> None:
-    telegram.ready.clear()  # hold processing between the inbox claim and the engine
-    response = await client.post(
-        "/telegram/webhook", json=message_update(1, CHAT, "dang ky khai sinh"), headers={SECRET_HEADER: SECRET}
-    )
-    assert response.status_code == 200  # claimed: Telegram will not deliver it again
-    database.proxy.cut()
-    telegram.ready.set()
-    for _ in range(300):
-        if any(HOTLINE in text for text in texts_to(api, CHAT)):
-            break
-        await asyncio.sleep(0.01)
-    database.proxy.restore()
-    await idle(telegram.chats)
-    shown = texts_to(api, CHAT)
-    assert sum(HOTLINE in text for text in shown) == 1
-    assert shown[-1].startswith("📄 Đăng ký khai sinh")
-
-
 async def test_zalo_webhook_fails_closed_apologises_once_and_loses_nothing(
     database: Database, client: httpx.AsyncClient, zalo: ZaloChannel, platform: Platform
 ) -> None:

@@ -1,5 +1,7 @@
 """SIGKILL the real server in the middle of a walkthrough step and of a code check (both transactions
-half done, held on a row lock): after a restart each citizen continues, and nobody passes unverified."""
+half done, held on a row lock): after a restart each citizen continues, and nobody passes unverified.
+SIGKILL it after a Telegram update was acknowledged but before its reply was sent: the reply comes
+after the restart, once."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import httpx
 
 from storage import Store
 from tests import postgres
-from tests.bot.helpers import free_port, start_server
+from tests.bot.fake_telegram import TOKEN, FakeBotApi, message_update
+from tests.bot.helpers import free_port, start_server, wait_until
 from tests.bot.test_dossier_e2e import code_from_outbox
 from tests.handlers.dossier_helpers import CODE_A, E164, PHONE, record, seed
 
@@ -100,3 +103,51 @@ async def test_killed_mid_step_and_mid_verification_continues_and_never_verifies
         server.terminate()
         server.wait(10)
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+async def test_killed_after_acknowledging_an_update_sends_its_reply_after_restart(
+    tmp_path: Path, telegram_api: tuple[FakeBotApi, str]
+) -> None:
+    api, api_url = telegram_api
+    port, log, chat = free_port(), tmp_path / "bot.log", 770077
+    base, secret = f"http://127.0.0.1:{port}", "kill-secret-" + "K" * 30
+    env = {
+        "DATA_DIR": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api_url,
+        "TELEGRAM_WEBHOOK_URL": f"{base}/telegram/webhook",
+        "TELEGRAM_WEBHOOK_SECRET": secret,
+        "REPLY_LEASE_SECONDS": "2",
+    }
+
+    def start() -> subprocess.Popen[bytes]:
+        return start_server(tmp_path / "bot.db", port, log, **env)
+
+    def replies() -> list[str]:
+        return [text for text in api.sent_texts() if "Đăng ký khai sinh" in text]
+
+    async def post(update: dict[str, object]) -> int:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with httpx.AsyncClient(timeout=30) as client:
+            return (await client.post(f"{base}/telegram/webhook", json=update, headers=headers)).status_code
+
+    server = await asyncio.to_thread(start)
+    try:
+        await asyncio.to_thread(wait_until, lambda: bool(api.called("setWebhook")), "the webhook")
+        api.stall("sendMessage")  # Telegram hangs: the reply is stored, acknowledged and not yet sent
+        update = message_update(1, chat, "dang ky khai sinh")
+        assert await post(update) == 200
+        await asyncio.to_thread(wait_until, lambda: bool(api.called("sendMessage")), "a send attempt")
+        server.send_signal(signal.SIGKILL)
+        server.wait(10)
+        api.stall("sendMessage", stalled=False)
+        assert replies() == []
+
+        server = await asyncio.to_thread(start)
+        assert await post(update) == 200  # Telegram's redelivery of the acknowledged update: not handled again
+        await asyncio.to_thread(wait_until, lambda: len(replies()) == 1, "the stored reply", 20)
+        await asyncio.sleep(1)  # a second copy would come now
+        assert len(replies()) == 1
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -173,6 +173,33 @@ async def test_blocked_user_is_recorded_and_not_retried(app: App, channel: Teleg
         assert await unit.events.counts("blocked", _now() - dt.timedelta(hours=1)) == [(None, None, 2)]
 
 
+def membership_update(update_id: int, status: str) -> dict[str, object]:
+    person = {"id": CHAT, "is_bot": False, "first_name": "Lan"}
+    bot = {"id": 123456, "is_bot": True, "first_name": "Trợ lý", "username": "TroLyDvcBot"}
+    change = {
+        "chat": {"id": CHAT, "type": "private", "first_name": "Lan"},
+        "from": person,
+        "date": 1_790_000_000,
+        "old_chat_member": {"status": "member", "user": bot},
+        "new_chat_member": {"status": status, "user": bot, **({"until_date": 0} if status == "kicked" else {})},
+    }
+    return {"update_id": update_id, "my_chat_member": change}
+
+
+async def test_blocking_the_bot_drops_waiting_messages_and_is_counted_once(
+    app: App, channel: TelegramChannel, api: FakeBotApi
+) -> None:
+    async with app.store.unit() as unit:
+        await unit.outbox.enqueue("telegram", str(CHAT), str(CHAT), [{"text": "Nhắc bạn", "buttons": []}], _now())
+    blocked = membership_update(7, "kicked")
+    await feed(channel, blocked, blocked)  # Telegram's redelivery is not counted again
+    assert await channel.deliver_outbox() == 0
+    await feed(channel, membership_update(8, "member"))  # unblocked: nothing to say until they write
+    assert api.called("sendMessage") == []
+    async with app.store.unit() as unit:
+        assert await unit.events.counts("blocked", _now() - dt.timedelta(hours=1)) == [(None, None, 1)]
+
+
 async def test_outbox_reminder_is_delivered_with_its_buttons(
     app: App, channel: TelegramChannel, api: FakeBotApi
 ) -> None:
@@ -217,7 +244,7 @@ async def test_polling_moves_the_offset_only_past_claimed_updates(channel: Teleg
     finally:
         poller.cancel()
     assert api.called("getUpdates")[0].params.get("offset") is None
-    assert api.called("getUpdates")[0].params["allowed_updates"] == '["message", "callback_query"]'
+    assert api.called("getUpdates")[0].params["allowed_updates"] == '["message", "callback_query", "my_chat_member"]'
 
 
 async def test_webhook_through_our_web_server(app: App, channel: TelegramChannel, api: FakeBotApi) -> None:

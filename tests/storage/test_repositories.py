@@ -63,7 +63,7 @@ async def test_outbox_round_trip(store: Store) -> None:
     async with store.unit() as unit:
         [item] = await unit.outbox.pending("web", "u1")
         assert item.replies == [{"text": "Nhắc bạn 🙂", "buttons": []}]
-        await unit.outbox.mark_sent(item.id, T0)
+        await unit.outbox.mark_sent(item.id)
     async with store.unit() as unit:
         assert await unit.outbox.pending("web", "u1") == []
         assert len(await unit.outbox.pending("web")) == 1
@@ -76,3 +76,45 @@ async def test_inbox_accepts_an_update_once(store: Store) -> None:
         assert await unit.inbox.claim("zalo", "1001", T0) is True
     async with store.unit() as unit:
         assert await unit.inbox.claim("telegram", "1001", T0) is False
+
+
+async def test_outbox_lease_keeps_other_processes_off_a_row_until_it_runs_out(any_db_url: str) -> None:
+    """Two stores on one database stand for two replicas taking from the same outbox."""
+    first, second = Store(any_db_url), Store(any_db_url)
+    await first.upgrade()
+    lease = dt.timedelta(minutes=1)
+    try:
+        async with first.unit() as unit:
+            stored = await unit.outbox.enqueue("telegram", "u1", "c1", [{"text": "Trả lời"}], T0, T0 + lease)
+            await unit.outbox.enqueue("telegram", "u2", "c2", [{"text": "Nhắc bạn"}], T0)
+        async with first.unit() as unit:
+            [taken] = await unit.outbox.take("telegram", T0, lease)  # the stored reply is leased already
+            assert taken.replies == [{"text": "Nhắc bạn"}]
+        async with second.unit() as unit:
+            assert await unit.outbox.take("telegram", T0 + lease / 2, lease) == []
+        async with second.unit() as unit:  # the first process died: after its lease, both are free again
+            assert [item.id for item in await unit.outbox.take("telegram", T0 + lease, lease)] == [stored, taken.id]
+        async with first.unit() as unit:
+            await unit.outbox.release(stored, [{"text": "phần còn lại"}])
+            await unit.outbox.mark_failed(taken.id)
+        async with first.unit() as unit:  # released rows are free at once, with what is left to send
+            items = await unit.outbox.take("telegram", T0 + lease, lease)
+            assert [item.replies for item in items] == [[{"text": "phần còn lại"}], [{"text": "Nhắc bạn"}]]
+            await unit.outbox.mark_sent(stored)
+            assert await unit.outbox.drop_chat("telegram", "c2") == 1
+        async with first.unit() as unit:
+            assert await unit.outbox.pending("telegram") == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_inbox_forgets_old_update_ids(store: Store) -> None:
+    async with store.unit() as unit:
+        await unit.inbox.claim("telegram", "old", T0)
+        await unit.inbox.claim("telegram", "new", T0 + 8 * 24 * HOUR)
+    async with store.unit() as unit:
+        assert await unit.inbox.purge(before=T0 + 7 * 24 * HOUR) == 1
+    async with store.unit() as unit:
+        assert await unit.inbox.claim("telegram", "new", T0) is False
+        assert await unit.inbox.claim("telegram", "old", T0) is True
