@@ -5,7 +5,9 @@ keywords, FAQ question and English title. A question matches a phrase by weighte
 *recall* (how much of the phrase the question contains) times *precision* (how much of the
 question's content the phrase explains), with rare words weighing more (IDF), word order as a
 small bonus, and accents as evidence when the citizen typed them. Typos are corrected against
-the catalogue's vocabulary first.
+the catalogue's vocabulary first. A long life story often names its answer in several phrases
+("vợ mới đẻ", "giấy chứng sinh", "làm khai sinh"): what they explain together counts too.
+Out-of-scope topics from the lexicon compete as the `none` answer, but only as written.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalogue import Catalogue
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.normalise import Term, analyse, strip_diacritics
+from knowledge.normalise import Term, analyse, strip_diacritics, tokens, typed_with_accents
 
 DOSSIER_CODE = re.compile(r"\b[0-9A-Za-z]{2,}(?:\.[0-9A-Za-z]{2,}){2,}-\d{6}-\d{4}\b")
 LOOKUP_ID = "tra-cuu-ho-so"
@@ -40,6 +42,8 @@ OUT_OF_SCOPE = "none"
 TOPIC_RECALL = 0.7
 UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
+UNION_RECALL = 0.6
+UNION_SHARE = 0.3
 
 
 class Decision(StrEnum):
@@ -50,11 +54,25 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Named cut-offs for the three decisions (scores are 0–100)."""
+    """Named cut-offs for the three decisions (scores are 0–100).
+
+    A long question that tells a life story ("bố tôi mất, nhà đất đứng tên ông…") leaves many
+    words no catalogue phrase explains, so its best score is lower: past `long_question`
+    content words the bar for a clarifying question falls `long_step` a word, down to
+    `long_floor`. The bar for a confident match does not move.
+    """
 
     match: float = 60.0
     margin: float = 8.0
     ambiguous: float = 40.0
+    long_question: int = 8
+    long_step: float = 2.0
+    long_floor: float = 30.0
+
+    def ambiguous_for(self, words: int) -> float:
+        """The clarifying-question cut-off for a question with `words` content words."""
+        extra = max(words - self.long_question, 0)
+        return max(min(self.long_floor, self.ambiguous), self.ambiguous - self.long_step * extra)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -99,8 +117,10 @@ class Index:
     phrase_factor: np.ndarray
     phrase_weight: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
+    phrase_tokens: tuple[frozenset[int], ...]
     unknown_weight: float
     none_owner: int
+    topics: dict[int, tuple[tuple[str, ...], frozenset[str]]]
 
 
 def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
@@ -141,9 +161,16 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     vocab: dict[str, int] = {}
     accents: defaultdict[int, set[str]] = defaultdict(set)
     phrases: dict[tuple[int, tuple[int, ...]], float] = {}
+    topics: dict[tuple[int, tuple[int, ...]], tuple[tuple[str, ...], frozenset[str]]] = {}
     for answer_id, text, factor in _answer_phrases(catalogue, lexicon):
         token_ids: list[int] = []
-        for term in _phrase_terms(text, lexicon):
+        terms = _phrase_terms(text, lexicon)
+        if answer_id == OUT_OF_SCOPE and terms:
+            topics[(owner_of[answer_id], tuple(vocab.setdefault(stem(t.plain), len(vocab)) for t in terms))] = (
+                _topic_literal(text, terms),
+                frozenset(t.accented for t in terms if t.marked),
+            )
+        for term in terms:
             token = vocab.setdefault(stem(term.plain), len(vocab))
             if term.marked:
                 accents[token].add(term.accented)
@@ -174,9 +201,20 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_factor=np.array([phrases[key] for key in keys]),
         phrase_weight=np.array([idf[list(set(tokens))].sum() for _, tokens in keys]),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
+        phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
         none_owner=owner_of[OUT_OF_SCOPE],
+        topics={position: topics[key] for position, key in enumerate(keys) if key in topics},
     )
+
+
+def _topic_literal(text: str, terms: list[Term]) -> tuple[str, ...]:
+    """The words an out-of-scope topic must show as written, when fillers leave one word of it.
+
+    "bạn gái" is "gái" once the filler goes, and "chị gái em mới đẻ" is not about a girlfriend.
+    """
+    typed = tokens(text)
+    return tuple(strip_diacritics(w) for w in typed) if len(terms) == 1 and len(typed) > 1 else ()
 
 
 def _correct(index: Index, word: str) -> list[int]:
@@ -201,27 +239,35 @@ def _correct(index: Index, word: str) -> list[int]:
 class _Query:
     weights: dict[int, float]
     full: dict[int, float]
-    content: set[int]
+    content: dict[int, float]
     content_weight: float
     bigrams: frozenset[tuple[int, int]]
+    words: int
+    plain: str
+    text: str
+    accented_words: frozenset[str]
+    spelled: dict[str, tuple[str, ...]]
 
 
 def _query(index: Index, text: str) -> _Query:
     weights: dict[int, float] = {}
     full: dict[int, float] = {}
-    content: set[int] = set()
+    content: dict[int, float] = {}
     content_weight = 0.0
     sequence: list[int] = []
-    for term in analyse(text, index.lexicon):
+    words = 0
+    terms = analyse(text, index.lexicon)
+    for term in terms:
         if term.filler:
             continue
+        words += not term.ambiguous
         key = stem(term.plain)
         known = key in index.vocab
         if not known and term.ambiguous:
             continue
         token_ids = [index.vocab[key]] if known else _correct(index, term.plain)
         if not token_ids:
-            content_weight += 0.0 if term.ambiguous else index.unknown_weight
+            content_weight += 0.0 if term.ambiguous else index.unknown_weight * term.share
             continue
         for token in token_ids:
             sequence.append(token)
@@ -235,10 +281,28 @@ def _query(index: Index, text: str) -> _Query:
                 full[token] = weight
                 weights[token] = weight * (AMBIGUOUS_FACTOR if term.ambiguous else 1.0)
                 if not term.ambiguous:
-                    content.add(token)
-                    content_weight += float(index.idf[token])
+                    # What the question asks counts once per word the citizen typed: an
+                    # abbreviation that expands to four words weighs as one against other answers.
+                    content[token] = float(index.idf[token]) * term.share
+                    content_weight += content[token]
     bigrams = frozenset(pairwise(sequence))
-    return _Query(weights, full, content, content_weight, bigrams)
+    plain = " " + " ".join(term.plain for term in terms) + " "
+    accented_words = frozenset(term.accented for term in terms)
+    spelled: defaultdict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        spelled[term.plain].append(term.accented)
+    return _Query(
+        weights,
+        full,
+        content,
+        content_weight,
+        bigrams,
+        words,
+        plain,
+        text,
+        accented_words,
+        {plain_word: tuple(forms) for plain_word, forms in spelled.items()},
+    )
 
 
 def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None = None) -> list[Candidate]:
@@ -246,11 +310,16 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
 
     `among` restricts the answers considered (e.g. only FAQ ids for a walkthrough step).
     """
+    return _rank(index, query, limit, among)[0]
+
+
+def _rank(index: Index, query: str, limit: int, among: frozenset[str] | None) -> tuple[list[Candidate], int]:
+    """`rank`, and how many content words the question has."""
     if DOSSIER_CODE.search(query) and LOOKUP_ID in index.ids:
-        return [Candidate(LOOKUP_ID, 100.0)]
+        return [Candidate(LOOKUP_ID, 100.0)], 0
     parsed = _query(index, query)
     if not parsed.weights:
-        return []
+        return [], parsed.words
     matched = np.zeros(len(index.phrase_owner))
     matched_full = np.zeros(len(index.phrase_owner))
     explained = np.zeros(len(index.phrase_owner))
@@ -259,19 +328,22 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
         matched[postings] += weight
         matched_full[postings] += parsed.full[token]
         if token in parsed.content:
-            explained[postings] += index.idf[token]
+            explained[postings] += parsed.content[token]
     hits = np.nonzero(matched)[0]
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
         hits = hits[np.isin(index.phrase_owner[hits], allowed)]
     recall = np.minimum(matched[hits] / index.phrase_weight[hits], 1.0)
     unexplained = np.maximum(parsed.content_weight - explained[hits], 0.0)
-    precision = matched[hits] / (matched[hits] + unexplained)
+    precision = _union_precision(index, parsed, hits, recall, matched[hits] / (matched[hits] + unexplained))
     scores = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
     # An out-of-scope topic counts only when (nearly) all of its words are there ("bệnh viện nào tốt").
     topic_recall = matched_full[hits] / index.phrase_weight[hits]
-    partial_topic = (index.phrase_owner[hits] == index.none_owner) & (topic_recall < TOPIC_RECALL)
-    scores[partial_topic] = 0.0
+    is_topic = index.phrase_owner[hits] == index.none_owner
+    scores[is_topic & (topic_recall < TOPIC_RECALL)] = 0.0
+    for position in np.flatnonzero(is_topic & (scores > 0)):
+        if not _topic_present(parsed, *index.topics[int(hits[position])], index.accented_words):
+            scores[position] = 0.0
     if len(scores) > PHRASES_RESCORED:  # the best few, without sorting every hit
         top = np.argpartition(-scores, PHRASES_RESCORED)[:PHRASES_RESCORED]
         order = top[np.argsort(-scores[top])]
@@ -287,16 +359,65 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
         best[owner] = max(best.get(owner, 0.0), score)
     ordered = sorted(best.items(), key=lambda kv: -kv[1])
     candidates = [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered]
-    return (
+    shown = (
         candidates[: limit + 1]
         if candidates and candidates[0].id == OUT_OF_SCOPE
         else [c for c in candidates if c.id != OUT_OF_SCOPE][:limit]
     )
+    return shown, parsed.words
 
 
-def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
-    """Turn ranked candidates into match, ambiguous or none."""
-    if not candidates or candidates[0].score < thresholds.ambiguous or candidates[0].id == OUT_OF_SCOPE:
+def _topic_present(parsed: _Query, literal: tuple[str, ...], marked: frozenset[str], known: frozenset[str]) -> bool:
+    """An out-of-scope topic counts only as written: its words in order when fillers would hide
+    them, and with its accents when the citizen types accents ("bảo" is not "bão", "gia đình"
+    is not "giá")."""
+    if literal and f" {' '.join(literal)} " not in parsed.plain:
+        return False
+    if not marked or not typed_with_accents(tokens(parsed.text)):
+        return True
+    for word in marked - parsed.accented_words:
+        typed = parsed.spelled.get(strip_diacritics(word), ())
+        # a marked spelling the catalogue does not know ("gía") is a slip for the topic's word
+        if not any(w != strip_diacritics(w) and w not in known for w in typed):
+            return False
+    return True
+
+
+def _union_precision(
+    index: Index, parsed: _Query, phrases: np.ndarray, recall: np.ndarray, precision: np.ndarray
+) -> np.ndarray:
+    """Precision counted over every phrase of the same answer that the question (mostly) contains.
+
+    A life story names its answer several times in different words ("vợ mới đẻ", "giấy chứng
+    sinh", "làm khai sinh"): each phrase explains part of it, together they explain more. Only
+    phrases the question (mostly) contains count — recall at least `UNION_RECALL` — and the
+    union moves such a phrase's precision `UNION_SHARE` of the way up, no further: an answer
+    with many phrases must not win on vocabulary alone.
+    """
+    boosted = precision.copy()
+    good = np.nonzero(recall >= UNION_RECALL)[0]
+    if len(good) < 2:
+        return boosted
+    owners = index.phrase_owner[phrases[good]]
+    by_owner: defaultdict[int, list[int]] = defaultdict(list)
+    for n, owner in zip(good.tolist(), owners.tolist(), strict=True):
+        by_owner[owner].append(n)
+    for members in by_owner.values():
+        if len(members) < 2:
+            continue
+        tokens_ = set().union(*(index.phrase_tokens[int(phrases[n])] for n in members))
+        matched = sum(parsed.weights.get(t, 0.0) for t in tokens_)
+        explained = sum(parsed.content.get(t, 0.0) for t in tokens_)
+        union = matched / (matched + max(parsed.content_weight - explained, 0.0))
+        for n in members:
+            boosted[n] += UNION_SHARE * max(union - precision[n], 0.0)
+    return boosted
+
+
+def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHOLDS, words: int = 0) -> Decision:
+    """Turn ranked candidates into match, ambiguous or none; `words`: the question's content words."""
+    ambiguous = thresholds.ambiguous_for(words)
+    if not candidates or candidates[0].score < ambiguous or candidates[0].id == OUT_OF_SCOPE:
         return Decision.NONE
     top = candidates[0].score
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
@@ -307,7 +428,7 @@ def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
 
 def match(index: Index, query: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Result:
     """Rank and decide in one call."""
-    candidates = rank(index, query)
-    decision = decide(candidates, thresholds)
+    candidates, words = _rank(index, query, 5, None)
+    decision = decide(candidates, thresholds, words)
     shown = tuple(c for c in candidates if c.id != OUT_OF_SCOPE)[:5]
     return Result(query=query, decision=decision, candidates=shown)

@@ -74,13 +74,18 @@ class Term:
     marked: bool
     filler: bool = False
     ambiguous: bool = False
+    share: float = 1.0
 
 
-def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
-    """Replace synonyms, and abbreviations typed without diacritics, by their meaning; longest first."""
+def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
+    """Replace synonyms, and abbreviations typed without diacritics, by their meaning; longest first.
+
+    Each word comes with its share of what the citizen typed: "cccd" is one word typed, so each
+    of "căn cước công dân" is a quarter of a word.
+    """
     plain = [strip_diacritics(w) for w in words]
     unmarked = [p == w.replace("đ", "d") for p, w in zip(plain, words, strict=True)]
-    out: list[str] = []
+    out: list[tuple[str, float]] = []
     i = 0
     while i < len(words):
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
@@ -91,11 +96,12 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[str]:
             if meaning is None and typed_plain:
                 meaning = lexicon.expansions.get(key)
             if meaning is not None:
-                out.extend(meaning)
+                share = min(size / len(meaning), 1.0) if meaning else 1.0
+                out.extend((word, share) for word in meaning)
                 i += size
                 break
         else:
-            out.append(words[i])
+            out.append((words[i], 1.0))
             i += 1
     return out
 
@@ -119,7 +125,8 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
     """
     typed = tokens(text)
     accented = typed_with_accents(typed)
-    words = _expand(typed, lexicon)
+    expanded = _expand(typed, lexicon)
+    words = [word for word, _ in expanded]
     terms: list[Term] = []
     i = 0
     while i < len(words):
@@ -129,19 +136,19 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
             terms += [_term(w, filler=True) for w in pair]
             i += 2
             continue
-        term = _term(words[i])
+        term = _term(words[i], share=expanded[i][1])
         if accented and term.accented in lexicon.filler_accented:
             term = _term(term.accented, filler=True)
         elif not accented and term.plain in lexicon.filler_plain:
-            term = _term(term.accented, ambiguous=True)
+            term = _term(term.accented, ambiguous=True, share=term.share)
         terms.append(term)
         i += 1
     return terms
 
 
-def _term(word: str, filler: bool = False, ambiguous: bool = False) -> Term:
+def _term(word: str, filler: bool = False, ambiguous: bool = False, share: float = 1.0) -> Term:
     plain = strip_diacritics(word)
-    return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous)
+    return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous, share=share)
 
 
 def report_text(text: str, limit: int = 200) -> str:

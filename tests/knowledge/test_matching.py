@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge import matching
 from knowledge.library import Knowledge
-from knowledge.matching import Decision
+from knowledge.matching import OUT_OF_SCOPE, Candidate, Decision, Thresholds, decide, rank
 
 
 def top(knowledge: Knowledge, query: str) -> str:
@@ -59,3 +60,69 @@ def test_candidates_are_ranked_unique_and_scored_0_to_100(knowledge: Knowledge) 
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
     assert result.decision is Decision.AMBIGUOUS
     assert {"doi-gplx", "cap-lai-gplx"} <= set(ids[:2])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "mua bảo hiểm ô tô ở đâu rẻ",
+        "cách tính thuế thu nhập cá nhân từ lương 20 triệu",
+        "điểm chuẩn đại học bách khoa năm nay",
+        "nạp tiền điện thoại viettel",
+        "thanh toan tien dien online",
+        "dat lich kham benh vien nhi trung uong",
+    ],
+)
+def test_near_domain_questions_get_none(knowledge: Knowledge, query: str) -> None:
+    """Close to a procedure's words (insurance, tax, school, payment, hospital) but not ours."""
+    assert knowledge.match(query).decision is Decision.NONE
+
+
+def test_a_long_life_story_gets_a_clarifying_question_rather_than_none(knowledge: Knowledge) -> None:
+    story = (
+        "ông ngoại em năm nay 85 tuổi sống một mình ở quê, không có lương hưu gì hết, "
+        "nghe hàng xóm nói được nhận tiền hằng tháng thì phải làm sao"
+    )
+    result = knowledge.match(story)
+    assert result.decision is Decision.AMBIGUOUS
+    assert result.candidates[0].id == "tro-cap-xa-hoi"
+
+
+def test_the_bar_for_a_clarifying_question_falls_with_length_but_not_the_bar_for_a_match() -> None:
+    thresholds = Thresholds()
+    assert thresholds.ambiguous_for(3) == thresholds.ambiguous_for(8) == 40.0
+    assert thresholds.ambiguous_for(10) == 36.0
+    assert thresholds.ambiguous_for(40) == 30.0
+    weak = [Candidate("khai-sinh", 35.0)]
+    assert decide(weak, thresholds, words=4) is Decision.NONE
+    assert decide(weak, thresholds, words=13) is Decision.AMBIGUOUS
+    assert decide([Candidate("khai-sinh", 59.0)], thresholds, words=40) is Decision.AMBIGUOUS
+
+
+def test_an_abbreviation_weighs_as_the_one_word_typed(knowledge: Knowledge) -> None:
+    # "cccd" is a document the marriage registration asks for, not the question.
+    result = knowledge.match("dang ky ket hon can mang theo cccd khong")
+    assert result.candidates[0].id == "ket-hon"
+
+
+def test_an_out_of_scope_topic_counts_only_as_written(knowledge: Knowledge) -> None:
+    # "bạn gái" (girlfriend) is "gái" once the filler goes: "chị gái" (elder sister) is not it.
+    story = "chi gai em moi de o nha, khong co giay chung sinh thi lam giay to cho be the nao"
+    assert top(knowledge, story) == "khai-sinh"
+    assert top(knowledge, "ban gai toi gian phai lam sao") == "none"
+    # Typed with accents, "gia đình … nhà" is not "giá nhà"; typed without, or with a slip, it is.
+    assert rank(knowledge.index, "gia đình tôi bán nhà")[0].id != OUT_OF_SCOPE
+    assert top(knowledge, "giá nhà ở hà nội bây giờ bao nhiêu") == "none"
+    assert top(knowledge, "gía nhà ở hà nội bây giờ bao nhiêu") == "none"
+    assert top(knowledge, "gia nha o ha noi bay gio bao nhieu") == "none"
+
+
+def test_several_phrases_of_one_answer_add_up_in_a_long_story(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = "vợ em vừa đẻ ở bệnh viện, có giấy chứng sinh rồi, giờ làm khai sinh cho bé online thế nào"
+    together = rank(knowledge.index, story, limit=1)[0]
+    monkeypatch.setattr(matching, "UNION_SHARE", 0.0)
+    alone = rank(knowledge.index, story, limit=1)[0]
+    assert together.id == alone.id == "khai-sinh"
+    assert together.score > alone.score + 5

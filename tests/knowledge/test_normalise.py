@@ -72,3 +72,9 @@ def test_normalise_is_idempotent_on_vietnamese(text: str) -> None:
 def test_analysis_never_raises_and_report_text_has_no_digits(text: str) -> None:
     analyse(text, LEXICON)
     assert not any(ch.isdigit() for ch in report_text(text))
+
+
+def test_an_expanded_abbreviation_shares_the_weight_of_one_typed_word() -> None:
+    terms = analyse("lam lai cccd", LEXICON)
+    assert [t.share for t in terms[-4:]] == [0.25] * 4
+    assert all(t.share == 1.0 for t in analyse("làm lại căn cước công dân", LEXICON))
