@@ -136,9 +136,11 @@ async def test_two_racing_submissions_of_the_right_code_verify_once(
     await seed(store, record(CODE_A))
     bot = make_bot(store, knowledge, clock, sms)
     await ask_code(bot)
-    # Two workers (each engine serialises a chat only within itself) both read the live code
-    # before either marks it used: the race the conditional UPDATE must settle.
-    second = make_bot(store, knowledge, clock, sms).engine
+    # Two workers (each engine serialises a chat only within itself, each process has its own
+    # store) both read the live code before either marks it used: the race the conditional
+    # UPDATE must settle.
+    other_process = Store(store.url)
+    second = make_bot(other_process, knowledge, clock, sms).engine
     barrier, live = asyncio.Barrier(2), Codes.live
 
     async def live_then_wait(self: Codes, *args: str) -> OneTimeCode | None:
@@ -148,7 +150,10 @@ async def test_two_racing_submissions_of_the_right_code_verify_once(
 
     monkeypatch.setattr(Codes, "live", live_then_wait)
     typed = Incoming("test", "citizen-1", "citizen-1", text=sms.last_code)
-    first, other = await asyncio.gather(bot.engine.handle(typed), second.handle(typed))
+    try:
+        first, other = await asyncio.gather(bot.engine.handle(typed), second.handle(typed))
+    finally:
+        await other_process.close()
     texts = [replies[0].text for replies in (first, other)]
     assert sum("Đã xác minh" in text for text in texts) == 1
     assert tx.CODE_WRONG in texts

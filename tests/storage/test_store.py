@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -72,3 +73,28 @@ async def test_replicas_starting_together_migrate_one_at_a_time(any_db_url: str)
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_sqlite_units_take_turns_and_one_inside_another_does_not_wait_for_itself(tmp_path: Path) -> None:
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await store.upgrade()
+    order: list[str] = []
+
+    async def writer(name: str) -> None:
+        async with store.unit() as unit:
+            order.append(f"{name} in")
+            await unit.save_state("web", name, {"n": name})
+            await asyncio.sleep(0.01)  # a concurrent unit would slip in here without the turn
+            order.append(f"{name} out")
+
+    async def nested() -> None:
+        async with store.unit() as outer:
+            await outer.save_state("web", "outer", {"n": 1})
+            async with store.unit() as inner:  # e.g. a helper that opens its own unit
+                assert await inner.load_state("web", "a") in ({}, {"n": "a"})
+
+    try:
+        await asyncio.wait_for(asyncio.gather(writer("a"), writer("b"), nested(), writer("c")), timeout=10)
+    finally:
+        await store.close()
+    assert order == ["a in", "a out", "b in", "b out", "c in", "c out"]
