@@ -29,7 +29,9 @@ def test_accuracy_holds(
     questions = read_questions(ROOT / path)
     assert len(questions) == count, "the evaluation file changed: measure again and update the README"
     report = evaluate(knowledge, questions)
-    assert report.top1_pct >= top1 - TOLERANCE, report.failures
+    # The unseen sets' questions are not printed: reading their failures would turn them into tuning data.
+    shown = report.failures if path == "tests/eval/questions.tsv" else "(unseen set: totals only)"
+    assert report.top1_pct >= top1 - TOLERANCE, shown
     assert report.top3_pct >= top3 - TOLERANCE
     assert report.oos_pct >= oos - TOLERANCE
     assert report.wrong_confident_pct <= wrong + TOLERANCE
