@@ -101,6 +101,21 @@ def stem(plain: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """How an out-of-scope topic must show in a question to count.
+
+    `literal`: its words in order, when fillers would leave one word of it or when every word of
+    it also names a catalogue answer ("lương hưu hằng tháng": only the combination tells it from
+    the survivor's pension or the old-age allowance). `own`: its words no catalogue answer uses
+    ("visa", "đăng kiểm"), which must all be there. `marked`: its accented spellings.
+    """
+
+    literal: tuple[str, ...]
+    marked: frozenset[str]
+    own: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     """Phrases as token ids, postings per token, IDF weights and accent variants."""
 
@@ -120,7 +135,7 @@ class Index:
     phrase_tokens: tuple[frozenset[int], ...]
     unknown_weight: float
     none_owner: int
-    topics: dict[int, tuple[tuple[str, ...], frozenset[str]]]
+    topics: dict[int, Topic]
 
 
 def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
@@ -161,14 +176,14 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     vocab: dict[str, int] = {}
     accents: defaultdict[int, set[str]] = defaultdict(set)
     phrases: dict[tuple[int, tuple[int, ...]], float] = {}
-    topics: dict[tuple[int, tuple[int, ...]], tuple[tuple[str, ...], frozenset[str]]] = {}
+    topics: dict[tuple[int, tuple[int, ...]], tuple[str, list[Term]]] = {}
     for answer_id, text, factor in _answer_phrases(catalogue, lexicon):
         token_ids: list[int] = []
         terms = _phrase_terms(text, lexicon)
         if answer_id == OUT_OF_SCOPE and terms:
             topics[(owner_of[answer_id], tuple(vocab.setdefault(stem(t.plain), len(vocab)) for t in terms))] = (
-                _topic_literal(text, terms),
-                frozenset(t.accented for t in terms if t.marked),
+                text,
+                terms,
             )
         for term in terms:
             token = vocab.setdefault(stem(term.plain), len(vocab))
@@ -187,6 +202,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t])) for t in range(len(vocab))])
     keys = list(phrases)
     spellings = _spellings(vocab, lexicon)
+    answered = {token for owner, tokens_ in keys if owner != owner_of[OUT_OF_SCOPE] for token in tokens_}
     return Index(
         ids=ids,
         lexicon=lexicon,
@@ -204,17 +220,28 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
         none_owner=owner_of[OUT_OF_SCOPE],
-        topics={position: topics[key] for position, key in enumerate(keys) if key in topics},
+        topics={
+            position: _topic(*topics[key], frozenset(key[1]) - answered, lexicon)
+            for position, key in enumerate(keys)
+            if key in topics
+        },
     )
 
 
-def _topic_literal(text: str, terms: list[Term]) -> tuple[str, ...]:
-    """The words an out-of-scope topic must show as written, when fillers leave one word of it.
+def _topic(text: str, terms: list[Term], own: frozenset[int], lexicon: Lexicon) -> Topic:
+    """An out-of-scope topic and what a question must show of it (see `Topic`).
 
     "bạn gái" is "gái" once the filler goes, and "chị gái em mới đẻ" is not about a girlfriend.
     """
     typed = tokens(text)
-    return tuple(strip_diacritics(w) for w in typed) if len(terms) == 1 and len(typed) > 1 else ()
+    literal: tuple[str, ...] = ()
+    if len(terms) == 1 and len(typed) > 1:
+        literal = tuple(strip_diacritics(w) for w in typed)
+    elif len(terms) > 1 and not own:
+        words = analyse(text, lexicon)
+        content = [n for n, term in enumerate(words) if not term.filler]
+        literal = tuple(term.plain for term in words[content[0] : content[-1] + 1])
+    return Topic(literal, frozenset(t.accented for t in terms if t.marked), own)
 
 
 def _correct(index: Index, word: str) -> list[int]:
@@ -310,11 +337,18 @@ def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None 
 
     `among` restricts the answers considered (e.g. only FAQ ids for a walkthrough step).
     """
-    return _rank(index, query, limit, among)[0]
+    return _shown(_rank(index, query, among)[0], limit)
 
 
-def _rank(index: Index, query: str, limit: int, among: frozenset[str] | None) -> tuple[list[Candidate], int]:
-    """`rank`, and how many content words the question has."""
+def _shown(candidates: list[Candidate], limit: int) -> list[Candidate]:
+    """The answers worth showing: `none` only when it comes first."""
+    if candidates and candidates[0].id == OUT_OF_SCOPE:
+        return candidates[: limit + 1]
+    return [c for c in candidates if c.id != OUT_OF_SCOPE][:limit]
+
+
+def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[Candidate], int]:
+    """Every scoring answer, `none` included wherever it ranks, and how many content words the question has."""
     if DOSSIER_CODE.search(query) and LOOKUP_ID in index.ids:
         return [Candidate(LOOKUP_ID, 100.0)], 0
     parsed = _query(index, query)
@@ -342,7 +376,7 @@ def _rank(index: Index, query: str, limit: int, among: frozenset[str] | None) ->
     is_topic = index.phrase_owner[hits] == index.none_owner
     scores[is_topic & (topic_recall < TOPIC_RECALL)] = 0.0
     for position in np.flatnonzero(is_topic & (scores > 0)):
-        if not _topic_present(parsed, *index.topics[int(hits[position])], index.accented_words):
+        if not _topic_present(parsed, index.topics[int(hits[position])], index.accented_words):
             scores[position] = 0.0
     if len(scores) > PHRASES_RESCORED:  # the best few, without sorting every hit
         top = np.argpartition(-scores, PHRASES_RESCORED)[:PHRASES_RESCORED]
@@ -358,24 +392,20 @@ def _rank(index: Index, query: str, limit: int, among: frozenset[str] | None) ->
         owner = int(index.phrase_owner[phrase])
         best[owner] = max(best.get(owner, 0.0), score)
     ordered = sorted(best.items(), key=lambda kv: -kv[1])
-    candidates = [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered]
-    shown = (
-        candidates[: limit + 1]
-        if candidates and candidates[0].id == OUT_OF_SCOPE
-        else [c for c in candidates if c.id != OUT_OF_SCOPE][:limit]
-    )
-    return shown, parsed.words
+    return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed.words
 
 
-def _topic_present(parsed: _Query, literal: tuple[str, ...], marked: frozenset[str], known: frozenset[str]) -> bool:
+def _topic_present(parsed: _Query, topic: Topic, known: frozenset[str]) -> bool:
     """An out-of-scope topic counts only as written: its words in order when fillers would hide
-    them, and with its accents when the citizen types accents ("bảo" is not "bão", "gia đình"
-    is not "giá")."""
-    if literal and f" {' '.join(literal)} " not in parsed.plain:
+    them or when they are all catalogue words, every word of its own, and with its accents when
+    the citizen types accents ("bảo" is not "bão", "gia đình" is not "giá")."""
+    if topic.literal and f" {' '.join(topic.literal)} " not in parsed.plain:
         return False
-    if not marked or not typed_with_accents(tokens(parsed.text)):
+    if not topic.own <= parsed.weights.keys():
+        return False
+    if not topic.marked or not typed_with_accents(tokens(parsed.text)):
         return True
-    for word in marked - parsed.accented_words:
+    for word in topic.marked - parsed.accented_words:
         typed = parsed.spelled.get(strip_diacritics(word), ())
         # a marked spelling the catalogue does not know ("gía") is a slip for the topic's word
         if not any(w != strip_diacritics(w) and w not in known for w in typed):
@@ -428,7 +458,8 @@ def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
 
 def match(index: Index, query: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Result:
     """Rank and decide in one call."""
-    candidates, words = _rank(index, query, 5, None)
+    candidates, words = _rank(index, query, None)
+    # An out-of-scope topic close behind the best answer is a runner-up like any other: no confident match.
     decision = decide(candidates, thresholds, words)
     shown = tuple(c for c in candidates if c.id != OUT_OF_SCOPE)[:5]
     return Result(query=query, decision=decision, candidates=shown)

@@ -126,3 +126,23 @@ def test_several_phrases_of_one_answer_add_up_in_a_long_story(
     alone = rank(knowledge.index, story, limit=1)[0]
     assert together.id == alone.id == "khai-sinh"
     assert together.score > alone.score + 5
+
+
+def test_a_near_twin_topic_counts_only_with_the_words_that_tell_it_apart(knowledge: Knowledge) -> None:
+    # "visa" is a word no procedure uses: the question must have it, and then it is not a passport.
+    assert top(knowledge, "xin visa hàn quốc cần giấy tờ gì") == "none"
+    assert top(knowledge, "làm hộ chiếu để đi hàn quốc du lịch") == "ho-chieu"
+    # Every word of "lương hưu hằng tháng" is a catalogue word: only the words together count.
+    assert top(knowledge, "lam ho so huong luong huu hang thang") == "none"
+    story = "bà nội 82 tuổi sống một mình, không có lương hưu, nghe nói được nhận tiền hằng tháng, làm ở đâu"
+    assert top(knowledge, story) == "tro-cap-xa-hoi"
+
+
+def test_an_out_of_scope_topic_close_behind_blocks_a_confident_match(knowledge: Knowledge) -> None:
+    close = [Candidate("ho-chieu", 84.0), Candidate(OUT_OF_SCOPE, 80.0), Candidate("ket-hon", 40.0)]
+    assert decide(close, Thresholds()) is Decision.AMBIGUOUS
+    assert decide([close[0], close[2]], Thresholds()) is Decision.MATCH
+    # "giải thể công ty" (closing a company) shares most words with setting one up.
+    result = knowledge.match("giai the cong ty tnhh can thu tuc gi")
+    assert result.decision is Decision.AMBIGUOUS
+    assert OUT_OF_SCOPE not in [c.id for c in result.candidates]
