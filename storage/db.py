@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, select, text
+from sqlalchemy import Connection, delete, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -78,6 +78,10 @@ class Unit:
         self.tickets = Tickets(session)
         # Conversations erased in this unit (/xoa_du_lieu): a later save_state must not recreate them.
         self._erased: set[tuple[str, str]] = set()
+        # State rows read in this unit, kept so save_state does not read them again (the session's
+        # identity map holds unchanged rows only weakly).
+        self._states: dict[tuple[str, str], ConversationRow | None] = {}
+        self._log_rows: list[dict[str, Any]] = []
         self._after_commit: list[Callable[[], Awaitable[object]]] = []
 
     def after_commit(self, job: Callable[[], Awaitable[object]]) -> None:
@@ -96,15 +100,18 @@ class Unit:
     async def load_state(self, channel: str, user_id: str) -> dict[str, Any]:
         """The stored conversation state, or an empty dict for a new citizen."""
         row = await self.session.get(ConversationRow, (channel, user_id))
+        self._states[(channel, user_id)] = row
         return dict(json.loads(row.data)) if row else {}
 
     async def save_state(self, channel: str, user_id: str, data: dict[str, Any]) -> None:
         if (channel, user_id) in self._erased:
             return
-        row = await self.session.get(ConversationRow, (channel, user_id))
+        key = (channel, user_id)
+        row = self._states[key] if key in self._states else await self.session.get(ConversationRow, key)
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if row is None:
-            self.session.add(ConversationRow(channel=channel, user_id=user_id, data=encoded, updated_at=_now()))
+            self._states[key] = row = ConversationRow(channel=channel, user_id=user_id, data=encoded, updated_at=_now())
+            self.session.add(row)
         else:
             row.data, row.updated_at = encoded, _now()
 
@@ -122,24 +129,25 @@ class Unit:
         decision: str | None = None,
         at: dt.datetime | None = None,
     ) -> None:
-        """Record that a message passed, never its text."""
-        self.session.add(
-            MessageLogRow(
-                at=at or _now(),
-                channel=channel,
-                direction=direction,
-                kind=kind,
-                answer_id=answer_id,
-                decision=decision,
-            )
-        )
+        """Record that a message passed, never its text; written in one statement with the unit's other
+        log rows when the unit ends (or before this unit counts or purges them)."""
+        row = {"at": at or _now(), "channel": channel, "direction": direction, "kind": kind}
+        self._log_rows.append({**row, "answer_id": answer_id, "decision": decision})
+
+    async def write_log(self) -> None:
+        """Write the message-log rows recorded so far (one statement for all of them)."""
+        if self._log_rows:
+            rows, self._log_rows = self._log_rows, []
+            await self.session.execute(insert(MessageLogRow), rows)
 
     async def purge_messages(self, before: dt.datetime) -> int:
         """Delete message-log rows older than `before` (retention); returns how many."""
+        await self.write_log()
         result = await self.session.execute(delete(MessageLogRow).where(MessageLogRow.at < before))
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def message_count(self, channel: str | None = None) -> int:
+        await self.write_log()
         query = select(MessageLogRow.id)
         if channel:
             query = query.where(MessageLogRow.channel == channel)
@@ -212,6 +220,7 @@ class Store:
             async with self._turn(), self._sessions() as session, session.begin():
                 unit = Unit(session, self.dialect)
                 yield unit
+                await unit.write_log()
         except (OperationalError, InterfaceError, OSError) as exc:
             if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
                 raise
