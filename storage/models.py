@@ -75,10 +75,10 @@ class EventRow(Base):
 
 
 class OutboxRow(Base):
-    """A message the bot sends on its own (reminder, staff reply) until a channel delivers it."""
+    """A message waiting to be sent (a reply, a reminder, a staff reply); deleted once delivered."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "channel", "sent_at"),)
+    __table_args__ = (Index("ix_outbox_pending", "channel", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -86,7 +86,6 @@ class OutboxRow(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     replies: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # While set and in the future, one process is sending this row and the others leave it alone.
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

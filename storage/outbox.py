@@ -60,7 +60,7 @@ class Outbox:
 
     async def pending(self, channel: str, user_id: str | None = None, limit: int = 50) -> list[OutboxItem]:
         """Every undelivered row of a channel (or of one user), leased or not, oldest first."""
-        query = select(OutboxRow).where(OutboxRow.channel == channel, OutboxRow.sent_at.is_(None))
+        query = select(OutboxRow).where(OutboxRow.channel == channel)
         if user_id is not None:
             query = query.where(OutboxRow.user_id == user_id)
         rows = (await self.session.scalars(query.order_by(OutboxRow.id).limit(limit))).all()
@@ -72,7 +72,7 @@ class Outbox:
         On PostgreSQL rows another replica is taking at this moment are skipped, not waited for.
         """
         free = or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until <= now)
-        query = select(OutboxRow).where(OutboxRow.channel == channel, OutboxRow.sent_at.is_(None), free)
+        query = select(OutboxRow).where(OutboxRow.channel == channel, free)
         query = query.order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True)
         rows = (await self.session.scalars(query)).all()
         for row in rows:
