@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage import sqlite_driver
 from storage.dossiers import Dossiers
 from storage.events import Events
 from storage.models import ConversationRow, MessageLogRow
@@ -52,7 +54,6 @@ def _now() -> dt.datetime:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, much faster commits
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
@@ -167,13 +168,17 @@ class Store:
         # hide_parameters: a failed statement's log line must not carry phone numbers.
         # pool_pre_ping: after the database was down, a pooled connection that died is replaced
         # instead of failing the next message.
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, pool_pre_ping=not self.is_sqlite)
+        options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": not self.is_sqlite}
+        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+            # Statements on the loop while the file is free; see storage/sqlite_driver.py.
+            options["async_creator"] = partial(sqlite_driver.Connection.open, parsed.database)
+        self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer at a time, and a writer that finds the file locked sleeps in
-        # steps of 1, 2, 5, 10… ms inside SQLite. Units of this process take turns here instead,
-        # at once and in order. (SQLite is the one-process setup; PostgreSQL needs no such gate.)
+        # SQLite has one writer at a time. Units of this process take turns here, at once and in
+        # order, so a statement run on the loop never finds the file held by another of our units
+        # (storage/sqlite_driver.py). (SQLite is the one-process setup; PostgreSQL needs no gate.)
         self._sqlite_turn = asyncio.Lock() if self.is_sqlite else None
         self._holding_turn: ContextVar[bool] = ContextVar(f"holding_turn_{id(self)}", default=False)
 
