@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ async def _run(args: argparse.Namespace) -> int:
         await run(app)
     finally:
         await app.close()
+    logging.getLogger("bot").info("stopped")
     return 0
 
 

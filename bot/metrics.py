@@ -19,7 +19,7 @@ class Metrics:
             "bot_handle_seconds",
             "Time to handle one message (engine, including the database)",
             ["channel"],
-            buckets=(0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            buckets=(0.002, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
             registry=self.registry,
         )
         self.sms = Counter("bot_sms_sent_total", "One-time codes sent by SMS", registry=self.registry)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import signal
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import uvicorn
@@ -131,4 +133,17 @@ async def serve(app: App) -> None:
     config = uvicorn.Config(
         create_web_app(app), host=app.settings.host, port=app.settings.port, log_config=None, access_log=False
     )
-    await uvicorn.Server(config).serve()
+    # uvicorn stops gracefully on SIGINT/SIGTERM and then raises the signal again for whatever
+    # handler was there before it, which for SIGTERM kills the process on the spot: the caller
+    # would never stop the channels or close the database. The no-op handlers below take that
+    # second signal; a further signal during the shutdown still acts as usual.
+    previous = {sig: signal.signal(sig, _already_stopping) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _already_stopping(_signal: int, _frame: FrameType | None) -> None:
+    """uvicorn has finished serving because of this signal; let the shutdown go on."""

@@ -43,3 +43,17 @@ def test_walkthrough_continues_after_kill_and_restart(tmp_path: Path) -> None:
         server.terminate()
         server.wait(10)
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+def test_sigterm_stops_the_server_cleanly(tmp_path: Path) -> None:
+    """systemd and docker stop with SIGTERM: the bot finishes, closes the database and exits 0."""
+    db, log, port = tmp_path / "bot.db", tmp_path / "server.log", free_port()
+    server = start_server(db, port, log)
+    say(port, text="dang ky khai sinh")
+    assert (tmp_path / "bot.db-wal").exists()  # the database is open in WAL mode
+
+    server.send_signal(signal.SIGTERM)
+
+    assert server.wait(20) == 0
+    assert not (tmp_path / "bot.db-wal").exists(), "the database was not closed (SQLite keeps the WAL file)"
+    assert '"stopped"' in log.read_text(errors="replace")
