@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import fcntl
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -17,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, delete, event, insert, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage import sqlite_driver
@@ -35,6 +36,7 @@ from storage.walks import Walks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 7_120_251  # any constant shared by every replica
+IDLE_PING_SECONDS = 10.0  # a PostgreSQL connection idle this long is checked before use
 
 
 class StoreUnavailable(Exception):
@@ -57,6 +59,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, much faster commits
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Check a pooled connection before use when it sat idle for `idle_seconds`.
+
+    SQLAlchemy's pool_pre_ping checks every time, a round trip in each of a message's units. A
+    connection in steady use needs no check; one that sat through a database restart is dead,
+    and without a check the first message after a quiet outage would fail. Raising
+    DisconnectionError makes the pool discard it and connect again.
+    """
+    dialect = engine.dialect
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection did not answer") from exc
+
+    event.listen(engine.sync_engine, "checkin", checked_in)
+    event.listen(engine.sync_engine, "checkout", checkout)
 
 
 class Unit:
@@ -158,7 +186,7 @@ class Unit:
 class Store:
     """Owns the database engine; hands out units of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:
         parsed = make_url(url)
         self.url = url
         self.dialect = parsed.get_backend_name()
@@ -166,9 +194,6 @@ class Store:
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: a failed statement's log line must not carry phone numbers.
-        # No pool_pre_ping: it costs a round trip per unit (a quarter of a PostgreSQL message's).
-        # After an outage the first unit on a dead connection fails as StoreUnavailable (a webhook
-        # answers 503 and is delivered again), and SQLAlchemy then replaces the whole pool.
         options: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             # Statements on the loop while the file is free; see storage/sqlite_driver.py.
@@ -176,6 +201,8 @@ class Store:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            _ping_when_idle(self.engine, idle_ping_seconds)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Units of this process take turns here, at once and in
         # order, so a statement run on the loop never finds the file held by another of our units
@@ -227,7 +254,7 @@ class Store:
                 unit = Unit(session, self.dialect)
                 yield unit
                 await unit.write_log()
-        except (OperationalError, InterfaceError, OSError) as exc:
+        except (DBAPIError, OSError) as exc:  # OperationalError, InterfaceError, a dropped asyncpg link
             if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not _is_connection_error(exc):
                 raise
             raise StoreUnavailable(type(exc).__name__) from exc
