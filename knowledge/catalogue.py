@@ -90,6 +90,7 @@ class Procedure(_Model):
     summary: str = ""
     aliases: list[Text] = Field(default_factory=list)
     keywords: list[Text] = Field(default_factory=list)
+    examples: list[Text] = Field(default_factory=list)
     agency: Text
     level: Level
     portal: Portal
@@ -111,6 +112,7 @@ class Faq(_Model):
     id: Id
     question: Text
     aliases: list[Text] = Field(default_factory=list)
+    examples: list[Text] = Field(default_factory=list)
     answer: Text
     sources: list[Source] = Field(min_length=1)
     reviewed: dt.date
@@ -123,6 +125,7 @@ class Conversation(_Model):
     id: Id
     title: Text
     aliases: list[Text] = Field(default_factory=list)
+    examples: list[Text] = Field(default_factory=list)
     en: English | None = None
 
 

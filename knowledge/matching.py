@@ -36,6 +36,9 @@ ORDER_WEIGHT = 0.15
 ACCENT_MISMATCH = 0.25
 TONE_TYPO = 0.8
 KEYWORD_FACTOR = 0.8
+# A citizen's whole question, kept as an example, weighs as a name: being long, it scores only for a
+# question that shares most of its words.
+EXAMPLE_FACTOR = 1.0
 CORRECTED_FACTOR = 0.7
 AMBIGUOUS_FACTOR = 0.5
 OUT_OF_SCOPE = "none"
@@ -143,18 +146,21 @@ def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
 
 
 def _answer_phrases(catalogue: Catalogue, lexicon: Lexicon) -> list[tuple[str, str, float]]:
-    """(answer id, phrase, weight): names count fully, keywords a little less."""
+    """(answer id, phrase, weight): names and citizens' example questions count fully, keywords a little less."""
     pairs: list[tuple[str, str, float]] = []
     for proc in catalogue.procedures.values():
         english = [proc.en.title] if proc.en else []
         pairs += [(proc.id, t, 1.0) for t in (proc.title, *proc.aliases, *english)]
         pairs += [(proc.id, t, KEYWORD_FACTOR) for t in proc.keywords]
+        pairs += [(proc.id, t, EXAMPLE_FACTOR) for t in proc.examples]
     for faq in catalogue.faqs.values():
         english = [faq.en.title] if faq.en else []
         pairs += [(faq.id, t, 1.0) for t in (faq.question, *faq.aliases, *english)]
+        pairs += [(faq.id, t, EXAMPLE_FACTOR) for t in faq.examples]
     for conv in catalogue.conversations.values():
         english = [conv.en.title] if conv.en else []
         pairs += [(conv.id, t, 1.0) for t in (conv.title, *conv.aliases, *english)]
+        pairs += [(conv.id, t, EXAMPLE_FACTOR) for t in conv.examples]
     pairs += [(OUT_OF_SCOPE, t, 1.0) for t in lexicon.out_of_scope]
     return pairs
 

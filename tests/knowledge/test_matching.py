@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from knowledge import matching
-from knowledge.library import Knowledge
+from knowledge.library import Knowledge, load_knowledge
 from knowledge.matching import OUT_OF_SCOPE, Candidate, Decision, Thresholds, decide, rank
+from tests.conftest import CATALOGUE
 
 
 def top(knowledge: Knowledge, query: str) -> str:
@@ -146,3 +150,30 @@ def test_an_out_of_scope_topic_close_behind_blocks_a_confident_match(knowledge: 
     result = knowledge.match("giai the cong ty tnhh can thu tuc gi")
     assert result.decision is Decision.AMBIGUOUS
     assert OUT_OF_SCOPE not in [c.id for c in result.candidates]
+
+
+def test_example_questions_teach_the_matcher_how_citizens_tell_their_story(
+    knowledge: Knowledge, tmp_path: Path
+) -> None:
+    """`examples` in procedures.yaml: whole questions citizens asked, which staff add from the reports."""
+    document = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    for section in ("procedures", "faq", "conversations"):
+        for entry in document.get(section, []):
+            entry.pop("examples", None)
+    stripped = tmp_path / "procedures.yaml"
+    stripped.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    without = load_knowledge(stripped)
+
+    lost_paper = (
+        "ba me em cuoi tu xua, gio ngan hang can giay ket hon ma ca nha tim khong thay, "
+        "xin lai ban sao o xa cu duoc khong"
+    )
+    assert top(knowledge, lost_paper) == "trich-luc-ho-tich"
+    assert top(without, lost_paper) == "ket-hon"
+    pension = (
+        "mẹ tôi mất rồi, bà đang hưởng lương hưu, nghe nói làm một lần được cả khai tử, "
+        "xóa hộ khẩu với tiền mai táng, làm ở đâu"
+    )
+    assert knowledge.match(pension).decision is Decision.MATCH
+    assert without.match(pension).decision is Decision.AMBIGUOUS
+    assert top(knowledge, pension) == top(without, pension) == "lien-thong-khai-tu"
