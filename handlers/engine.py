@@ -263,9 +263,10 @@ class Engine:
         key = (incoming.channel, incoming.user_id)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock, self.store.unit() as unit:
-            await unit.lock_conversation(*key)
             now = self.clock()
-            if update_id is not None and not await unit.inbox.claim(incoming.channel, update_id, now):
+            if update_id is None:
+                await unit.lock_conversation(*key)
+            elif not await unit.claim_update(*key, update_id, now):
                 return None
             state = State.from_dict(await unit.load_state(incoming.channel, incoming.user_id))
             deps = Deps(

@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, select, text
+from sqlalchemy import Connection, Table, delete, event, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -87,6 +87,10 @@ def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(engine.sync_engine, "checkout", checkout)
 
 
+def _conversation_key(channel: str, user_id: str) -> str:
+    return f"{channel}:{user_id}"
+
+
 class Unit:
     """Repositories over one session; committed together when the unit closes."""
 
@@ -123,8 +127,13 @@ class Unit:
         SQLite runs in one process, where the engine's own per-conversation lock suffices.
         """
         if self.dialect == "postgresql":
-            key = f"{channel}:{user_id}"
+            key = _conversation_key(channel, user_id)
             await self.session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+
+    async def claim_update(self, channel: str, user_id: str, update_id: str, now: dt.datetime) -> bool:
+        """`lock_conversation` and `inbox.claim` together (one statement on PostgreSQL)."""
+        lock = _conversation_key(channel, user_id) if self.dialect == "postgresql" else None
+        return await self.inbox.claim(channel, update_id, now, lock=lock)
 
     async def load_state(self, channel: str, user_id: str) -> dict[str, Any]:
         """The stored conversation state, or an empty dict for a new citizen."""
@@ -167,7 +176,8 @@ class Unit:
         """Write the message-log rows recorded so far (one statement for all of them)."""
         if self._log_rows:
             rows, self._log_rows = self._log_rows, []
-            await self.session.execute(insert(MessageLogRow), rows)
+            # the table, not the ORM class: ORM bulk inserts split rows by which values are None
+            await self.session.execute(insert(cast(Table, MessageLogRow.__table__)), rows)
 
     async def purge_messages(self, before: dt.datetime) -> int:
         """Delete message-log rows older than `before` (retention); returns how many."""
