@@ -6,17 +6,8 @@ import pytest
 
 from storage import Store
 from tests import postgres
+from tests.storage.one_citizen import load, save
 from tests.tcp_proxy import TcpProxy
-
-
-async def save(store: Store, text: str) -> None:
-    async with store.unit() as unit:
-        await unit.save_state("telegram", "citizen", {"said": text})
-
-
-async def load(store: Store) -> dict[str, object]:
-    async with store.unit() as unit:
-        return await unit.load_state("telegram", "citizen")
 
 
 async def test_the_first_message_after_a_quiet_outage_is_handled(

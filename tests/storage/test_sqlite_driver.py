@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from storage import Store, sqlite_driver
+from tests.storage.one_citizen import load, save
 
 HOLD_THE_FILE = """
 import sqlite3, sys
@@ -58,16 +59,6 @@ def hold_the_file(tmp_path: Path) -> Iterator[Callable[[], OtherProcess]]:
         if other.process.poll() is None:
             other.process.kill()
             other.process.communicate(timeout=10)
-
-
-async def save(store: Store, text: str) -> None:
-    async with store.unit() as unit:
-        await unit.save_state("web", "citizen", {"said": text})
-
-
-async def load(store: Store) -> dict[str, object]:
-    async with store.unit() as unit:
-        return await unit.load_state("web", "citizen")
 
 
 async def longest_pause(seconds: float) -> float:
