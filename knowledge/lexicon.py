@@ -21,6 +21,7 @@ class LexiconFile(BaseModel):
     fillers: list[str] = Field(default_factory=list)
     stopwords_en: list[str] = Field(default_factory=list)
     out_of_scope: list[str] = Field(default_factory=list)
+    out_of_scope_examples: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Lexicon:
     filler_phrases: frozenset[tuple[str, ...]]
     filler_phrases_plain: frozenset[tuple[str, ...]]
     out_of_scope: tuple[str, ...] = ()
+    out_of_scope_examples: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, data: LexiconFile) -> Lexicon:
@@ -65,6 +67,7 @@ class Lexicon:
             filler_phrases=frozenset(phrases),
             filler_phrases_plain=frozenset(tuple(strip_diacritics(w) for w in p) for p in phrases),
             out_of_scope=tuple(data.out_of_scope),
+            out_of_scope_examples=tuple(data.out_of_scope_examples),
         )
 
 

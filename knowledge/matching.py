@@ -8,6 +8,11 @@ small bonus, and accents as evidence when the citizen typed them. Typos are corr
 the catalogue's vocabulary first. A long life story often names its answer in several phrases
 ("vợ mới đẻ", "giấy chứng sinh", "làm khai sinh"): what they explain together counts too.
 Out-of-scope topics from the lexicon compete as the `none` answer, but only as written.
+
+When the best answers are too close to call, a second, answer-level view orders them: every
+word of every phrase of an answer (citizens' example questions above all) is evidence for that
+answer, as in a naive Bayes classifier, so "hết hạn" pulls towards renewing a licence and
+"bị mất" towards replacing it even when no single phrase holds the whole question.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ KEYWORD_FACTOR = 0.8
 # A citizen's whole question, kept as an example, weighs as a name: being long, it scores only for a
 # question that shares most of its words.
 EXAMPLE_FACTOR = 1.0
+# A question citizens asked that the bot does not cover, kept as an example of `none`.
+OUT_OF_SCOPE_EXAMPLE_FACTOR = 1.0
 CORRECTED_FACTOR = 0.7
 AMBIGUOUS_FACTOR = 0.5
 OUT_OF_SCOPE = "none"
@@ -47,6 +54,10 @@ UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
 UNION_RECALL = 0.6
 UNION_SHARE = 0.3
+# The answer-level word model that orders a clarifying question's candidates: add-alpha smoothing,
+# and how many score points one nat of average log-likelihood per question word is worth.
+WORD_MODEL_ALPHA = 0.1
+WORD_MODEL_WEIGHT = 15.0
 
 
 class Decision(StrEnum):
@@ -62,11 +73,13 @@ class Thresholds:
     A long question that tells a life story ("bố tôi mất, nhà đất đứng tên ông…") leaves many
     words no catalogue phrase explains, so its best score is lower: past `long_question`
     content words the bar for a clarifying question falls `long_step` a word, down to
-    `long_floor`. The bar for a confident match does not move.
+    `long_floor`. The bar for a confident match does not move. When the runner-up is `none`,
+    a confident match must lead it by `out_of_scope_margin`: "giải thể công ty" is not founding one.
     """
 
     match: float = 60.0
     margin: float = 8.0
+    out_of_scope_margin: float = 16.0
     ambiguous: float = 40.0
     long_question: int = 8
     long_step: float = 2.0
@@ -123,6 +136,7 @@ class Index:
     """Phrases as token ids, postings per token, IDF weights and accent variants."""
 
     ids: tuple[str, ...]
+    owner_of: dict[str, int]
     lexicon: Lexicon
     vocab: dict[str, int]
     spellings: dict[str, tuple[str, ...]]
@@ -139,6 +153,9 @@ class Index:
     unknown_weight: float
     none_owner: int
     topics: dict[int, Topic]
+    phrase_is_topic: np.ndarray
+    answer_words: tuple[dict[int, float], ...]
+    answer_log_total: np.ndarray
 
 
 def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
@@ -146,7 +163,10 @@ def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
 
 
 def _answer_phrases(catalogue: Catalogue, lexicon: Lexicon) -> list[tuple[str, str, float]]:
-    """(answer id, phrase, weight): names and citizens' example questions count fully, keywords a little less."""
+    """(answer id, phrase, weight): names and citizens' example questions count fully, keywords a little less.
+
+    Out-of-scope topics come last, after the out-of-scope example questions (see `build_index`).
+    """
     pairs: list[tuple[str, str, float]] = []
     for proc in catalogue.procedures.values():
         english = [proc.en.title] if proc.en else []
@@ -161,6 +181,7 @@ def _answer_phrases(catalogue: Catalogue, lexicon: Lexicon) -> list[tuple[str, s
         english = [conv.en.title] if conv.en else []
         pairs += [(conv.id, t, 1.0) for t in (conv.title, *conv.aliases, *english)]
         pairs += [(conv.id, t, EXAMPLE_FACTOR) for t in conv.examples]
+    pairs += [(OUT_OF_SCOPE, t, OUT_OF_SCOPE_EXAMPLE_FACTOR) for t in lexicon.out_of_scope_examples]
     pairs += [(OUT_OF_SCOPE, t, 1.0) for t in lexicon.out_of_scope]
     return pairs
 
@@ -183,10 +204,13 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     accents: defaultdict[int, set[str]] = defaultdict(set)
     phrases: dict[tuple[int, tuple[int, ...]], float] = {}
     topics: dict[tuple[int, tuple[int, ...]], tuple[str, list[Term]]] = {}
+    answer_words: list[dict[int, float]] = []
+    totals = np.zeros(len(ids))
+    topic_texts = frozenset(lexicon.out_of_scope)
     for answer_id, text, factor in _answer_phrases(catalogue, lexicon):
         token_ids: list[int] = []
         terms = _phrase_terms(text, lexicon)
-        if answer_id == OUT_OF_SCOPE and terms:
+        if answer_id == OUT_OF_SCOPE and text in topic_texts and terms:
             topics[(owner_of[answer_id], tuple(vocab.setdefault(stem(t.plain), len(vocab)) for t in terms))] = (
                 text,
                 terms,
@@ -197,7 +221,11 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
                 accents[token].add(term.accented)
             token_ids.append(token)
         key = (owner_of[answer_id], tuple(token_ids))
-        if token_ids:
+        answer_words += [{} for _ in range(len(vocab) - len(answer_words))]
+        for token in token_ids:
+            answer_words[token][key[0]] = answer_words[token].get(key[0], 0.0) + 1.0
+        totals[key[0]] += len(token_ids)
+        if token_ids and factor > 0:
             phrases[key] = max(factor, phrases.get(key, 0.0))
     owners_by_token: defaultdict[int, set[int]] = defaultdict(set)
     postings: defaultdict[int, list[int]] = defaultdict(list)
@@ -205,12 +233,13 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         for token in set(phrase_tokens):
             owners_by_token[token].add(owner)
             postings[token].append(position)
-    idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t])) for t in range(len(vocab))])
+    idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t] or answer_words[t])) for t in range(len(vocab))])
     keys = list(phrases)
     spellings = _spellings(vocab, lexicon)
     answered = {token for owner, tokens_ in keys if owner != owner_of[OUT_OF_SCOPE] for token in tokens_}
     return Index(
         ids=ids,
+        owner_of=owner_of,
         lexicon=lexicon,
         vocab=vocab,
         spellings=spellings,
@@ -231,6 +260,9 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
             for position, key in enumerate(keys)
             if key in topics
         },
+        phrase_is_topic=np.array([key in topics for key in keys], dtype=bool),
+        answer_words=tuple(answer_words),
+        answer_log_total=np.log(totals + WORD_MODEL_ALPHA * len(vocab)),
     )
 
 
@@ -353,33 +385,38 @@ def _shown(candidates: list[Candidate], limit: int) -> list[Candidate]:
     return [c for c in candidates if c.id != OUT_OF_SCOPE][:limit]
 
 
-def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[Candidate], int]:
-    """Every scoring answer, `none` included wherever it ranks, and how many content words the question has."""
+def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[Candidate], _Query | None]:
+    """Every scoring answer, `none` included wherever it ranks, and the parsed question."""
     if DOSSIER_CODE.search(query) and LOOKUP_ID in index.ids:
-        return [Candidate(LOOKUP_ID, 100.0)], 0
+        return [Candidate(LOOKUP_ID, 100.0)], None
     parsed = _query(index, query)
     if not parsed.weights:
-        return [], parsed.words
-    matched = np.zeros(len(index.phrase_owner))
-    matched_full = np.zeros(len(index.phrase_owner))
-    explained = np.zeros(len(index.phrase_owner))
-    for token, weight in parsed.weights.items():
-        postings = index.postings[token]
-        matched[postings] += weight
-        matched_full[postings] += parsed.full[token]
-        if token in parsed.content:
-            explained[postings] += parsed.content[token]
-    hits = np.nonzero(matched)[0]
+        return [], parsed
+    # Every (phrase, question word) pair at once: the postings of the question's words, summed per phrase.
+    words = list(parsed.weights)
+    postings = [index.postings[token] for token in words]
+    counts = [len(p) for p in postings]
+    every = np.concatenate(postings)
+
+    def summed(values: list[float]) -> np.ndarray:
+        return np.bincount(every, weights=np.repeat(values, counts), minlength=len(index.phrase_owner))
+
+    matched = summed([parsed.weights[t] for t in words])
+    hits = np.flatnonzero(matched)
+    matched = matched[hits]
+    matched_full = summed([parsed.full[t] for t in words])[hits]
+    explained = summed([parsed.content.get(t, 0.0) for t in words])[hits]
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
-        hits = hits[np.isin(index.phrase_owner[hits], allowed)]
-    recall = np.minimum(matched[hits] / index.phrase_weight[hits], 1.0)
-    unexplained = np.maximum(parsed.content_weight - explained[hits], 0.0)
-    precision = _union_precision(index, parsed, hits, recall, matched[hits] / (matched[hits] + unexplained))
+        keep = np.isin(index.phrase_owner[hits], allowed)
+        hits, matched, matched_full, explained = hits[keep], matched[keep], matched_full[keep], explained[keep]
+    recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
+    unexplained = np.maximum(parsed.content_weight - explained, 0.0)
+    precision = _union_precision(index, parsed, hits, recall, matched / (matched + unexplained))
     scores = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
     # An out-of-scope topic counts only when (nearly) all of its words are there ("bệnh viện nào tốt").
-    topic_recall = matched_full[hits] / index.phrase_weight[hits]
-    is_topic = index.phrase_owner[hits] == index.none_owner
+    topic_recall = matched_full / index.phrase_weight[hits]
+    is_topic = index.phrase_is_topic[hits]
     scores[is_topic & (topic_recall < TOPIC_RECALL)] = 0.0
     for position in np.flatnonzero(is_topic & (scores > 0)):
         if not _topic_present(parsed, index.topics[int(hits[position])], index.accented_words):
@@ -398,7 +435,7 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
         owner = int(index.phrase_owner[phrase])
         best[owner] = max(best.get(owner, 0.0), score)
     ordered = sorted(best.items(), key=lambda kv: -kv[1])
-    return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed.words
+    return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed
 
 
 def _topic_present(parsed: _Query, topic: Topic, known: frozenset[str]) -> bool:
@@ -457,15 +494,49 @@ def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
         return Decision.NONE
     top = candidates[0].score
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if top >= thresholds.match and top - runner_up >= thresholds.margin:
+    margin = (
+        thresholds.out_of_scope_margin
+        if len(candidates) > 1 and candidates[1].id == OUT_OF_SCOPE
+        else thresholds.margin
+    )
+    if top >= thresholds.match and top - runner_up >= margin:
         return Decision.MATCH
     return Decision.AMBIGUOUS
 
 
+def _by_answer_words(index: Index, parsed: _Query, candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates too close to call, reordered by how well each answer's words explain the question.
+
+    Each candidate's score moves by `WORD_MODEL_WEIGHT` points per nat its average log-likelihood
+    per question word falls behind the best candidate's; the order follows the moved scores.
+    """
+    if not parsed.content or not candidates:
+        return candidates
+    owner_of = index.owner_of
+    total = sum(parsed.content.values())
+    likelihood = []
+    for candidate in candidates:
+        owner = owner_of[candidate.id]
+        log_total = float(index.answer_log_total[owner])
+        words = sum(
+            weight * (math.log(index.answer_words[token].get(owner, 0.0) + WORD_MODEL_ALPHA) - log_total)
+            for token, weight in parsed.content.items()
+        )
+        likelihood.append(words / total)
+    best = max(likelihood)
+    moved = [
+        Candidate(c.id, round(max(c.score + WORD_MODEL_WEIGHT * (ll - best), 0.0), 1))
+        for c, ll in zip(candidates, likelihood, strict=True)
+    ]
+    return sorted(moved, key=lambda c: -c.score)
+
+
 def match(index: Index, query: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Result:
     """Rank and decide in one call."""
-    candidates, words = _rank(index, query, None)
+    candidates, parsed = _rank(index, query, None)
     # An out-of-scope topic close behind the best answer is a runner-up like any other: no confident match.
-    decision = decide(candidates, thresholds, words)
-    shown = tuple(c for c in candidates if c.id != OUT_OF_SCOPE)[:5]
-    return Result(query=query, decision=decision, candidates=shown)
+    decision = decide(candidates, thresholds, parsed.words if parsed else 0)
+    shown = [c for c in candidates if c.id != OUT_OF_SCOPE][:5]
+    if decision is Decision.AMBIGUOUS and parsed:
+        shown = _by_answer_words(index, parsed, shown)
+    return Result(query=query, decision=decision, candidates=tuple(shown))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ def strip_diacritics(text: str) -> str:
     """Remove tones and vowel marks; đ/Đ become d/D."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return unicodedata.normalize("NFC", _MARKS.sub("", decomposed))
+
+
+# Single words repeat across questions and catalogue phrases: their plain form is cached.
+_plain_word = lru_cache(maxsize=1 << 15)(strip_diacritics)
 
 
 def _spell(word: str) -> str:
@@ -83,7 +88,7 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
     Each word comes with its share of what the citizen typed: "cccd" is one word typed, so each
     of "căn cước công dân" is a quarter of a word.
     """
-    plain = [strip_diacritics(w) for w in words]
+    plain = [_plain_word(w) for w in words]
     unmarked = [p == w.replace("đ", "d") for p, w in zip(plain, words, strict=True)]
     out: list[tuple[str, float]] = []
     i = 0
@@ -112,7 +117,7 @@ ACCENTED_SHARE = 0.3
 def typed_with_accents(words: list[str]) -> bool:
     """Whether the writer uses diacritics: then an unmarked word is meant unmarked ("vay", "thi")."""
     letters = [w for w in words if not w.isdigit()]
-    marked = sum(strip_diacritics(w) != w for w in letters)
+    marked = sum(_plain_word(w) != w for w in letters)
     return bool(letters) and marked >= ACCENTED_SHARE * len(letters)
 
 
@@ -147,7 +152,7 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
 
 
 def _term(word: str, filler: bool = False, ambiguous: bool = False, share: float = 1.0) -> Term:
-    plain = strip_diacritics(word)
+    plain = _plain_word(word)
     return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous, share=share)
 
 
