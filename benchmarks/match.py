@@ -29,16 +29,25 @@ SYNTHETIC_SIZE = 5000
 
 
 def synthetic(catalogue: Catalogue, size: int, seed: int = 7) -> Catalogue:
-    """The shipped catalogue plus decoys whose titles and aliases reuse its own words."""
+    """The shipped catalogue plus decoys whose titles, aliases and example questions reuse its own words.
+
+    Each decoy has as many example questions as a shipped procedure has on average, each as long
+    as a shipped example picked at random, its words drawn from all the shipped examples' words.
+    """
     rng = random.Random(seed)
-    words = sorted({w for p in catalogue.procedures.values() for t in (p.title, *p.aliases) for w in t.split()})
-    template = next(iter(catalogue.procedures.values()))
+    shipped = list(catalogue.procedures.values())
+    words = sorted({w for p in shipped for t in (p.title, *p.aliases) for w in t.split()})
+    example_words = sorted({w for p in shipped for t in p.examples for w in t.split()})
+    lengths = [len(t.split()) for p in shipped for t in p.examples]
+    per_procedure = round(len(lengths) / len(shipped))
+    template = shipped[0]
     procedures: dict[str, Procedure] = dict(catalogue.procedures)
     for n in range(size - len(procedures)):
         title = " ".join(rng.sample(words, rng.randint(3, 7)))
         aliases = [" ".join(rng.sample(words, rng.randint(2, 5))) for _ in range(rng.randint(4, 12))]
+        examples = [" ".join(rng.sample(example_words, rng.choice(lengths))) for _ in range(per_procedure)]
         procedures[f"synthetic-{n}"] = template.model_copy(
-            update={"id": f"synthetic-{n}", "title": title, "aliases": aliases, "keywords": []}
+            update={"id": f"synthetic-{n}", "title": title, "aliases": aliases, "keywords": [], "examples": examples}
         )
     return Catalogue(procedures=procedures, faqs=catalogue.faqs, conversations=catalogue.conversations)
 
