@@ -2,7 +2,7 @@
 each next to a naive baseline (rapidfuzz.process.extractOne, default scorer, over all titles
 and aliases) measured in the same run.
 
-    .venv/bin/python benchmarks/match.py [--queries N]
+    .venv/bin/python benchmarks/match.py [--queries N] [--examples N]
 """
 
 from __future__ import annotations
@@ -28,18 +28,19 @@ from knowledge.matching import Decision, build_index, match  # noqa: E402
 SYNTHETIC_SIZE = 5000
 
 
-def synthetic(catalogue: Catalogue, size: int, seed: int = 7) -> Catalogue:
+def synthetic(catalogue: Catalogue, size: int, seed: int = 7, examples: int | None = None) -> Catalogue:
     """The shipped catalogue plus decoys whose titles, aliases and example questions reuse its own words.
 
-    Each decoy has as many example questions as a shipped procedure has on average, each as long
-    as a shipped example picked at random, its words drawn from all the shipped examples' words.
+    Each decoy has `examples` example questions (default: as many as a shipped procedure has on
+    average), each as long as a shipped example picked at random, its words drawn from all the
+    shipped examples' words.
     """
     rng = random.Random(seed)
     shipped = list(catalogue.procedures.values())
     words = sorted({w for p in shipped for t in (p.title, *p.aliases) for w in t.split()})
     example_words = sorted({w for p in shipped for t in p.examples for w in t.split()})
     lengths = [len(t.split()) for p in shipped for t in p.examples]
-    per_procedure = round(len(lengths) / len(shipped))
+    per_procedure = round(len(lengths) / len(shipped)) if examples is None else examples
     template = shipped[0]
     procedures: dict[str, Procedure] = dict(catalogue.procedures)
     for n in range(size - len(procedures)):
@@ -109,6 +110,9 @@ def ours(catalogue: Catalogue) -> Callable[[str], str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=300, help="questions per run at 5,000 procedures")
+    parser.add_argument(
+        "--examples", type=int, default=None, help="example questions per decoy (default: the shipped average)"
+    )
     args = parser.parse_args()
     questions = read_questions(ROOT / "tests/eval/questions.tsv") + read_questions(ROOT / "tests/eval/holdout.tsv")
     shipped = load_catalogue(ROOT / "procedures.yaml")
@@ -117,13 +121,14 @@ def main() -> None:
     measure("naive extractOne", naive(shipped), questions)
 
     started = time.perf_counter()
-    big = synthetic(shipped, SYNTHETIC_SIZE)
+    big = synthetic(shipped, SYNTHETIC_SIZE, examples=args.examples)
     built = time.perf_counter()
     our_big = ours(big)
     indexed = time.perf_counter()
     sample = random.Random(1).sample(questions, min(args.queries, len(questions)))
     print(
-        f"Synthetic catalogue: {len(big.procedures)} procedures (built {built - started:.1f} s, "
+        f"Synthetic catalogue: {len(big.procedures)} procedures, "
+        f"{sum(len(p.examples) for p in big.procedures.values())} example questions (built {built - started:.1f} s, "
         f"indexed {indexed - built:.1f} s), {len(sample)} questions"
     )
     measure("ours", our_big, sample)

@@ -37,6 +37,7 @@ class Lexicon:
     filler_phrases_plain: frozenset[tuple[str, ...]]
     out_of_scope: tuple[str, ...] = ()
     out_of_scope_examples: tuple[str, ...] = ()
+    starts: frozenset[str] = frozenset()
 
     @classmethod
     def from_file(cls, data: LexiconFile) -> Lexicon:
@@ -68,6 +69,7 @@ class Lexicon:
             filler_phrases_plain=frozenset(tuple(strip_diacritics(w) for w in p) for p in phrases),
             out_of_scope=tuple(data.out_of_scope),
             out_of_scope_examples=tuple(data.out_of_scope_examples),
+            starts=frozenset(key[0] for key in [*expansions, *synonyms] if key),
         )
 
 

@@ -53,6 +53,8 @@ TOPIC_RECALL = 0.7
 UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
 UNION_RECALL = 0.6
+# A phrase scores at most the square root of its recall: below this it could not reach 25 points.
+MIN_RECALL = 0.0625
 UNION_SHARE = 0.3
 # The answer-level word model that orders a clarifying question's candidates: add-alpha smoothing,
 # and how many score points one nat of average log-likelihood per question word is worth.
@@ -148,6 +150,7 @@ class Index:
     phrase_owner: np.ndarray
     phrase_factor: np.ndarray
     phrase_weight: np.ndarray
+    phrase_floor: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     phrase_tokens: tuple[frozenset[int], ...]
     unknown_weight: float
@@ -237,6 +240,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     keys = list(phrases)
     spellings = _spellings(vocab, lexicon)
     answered = {token for owner, tokens_ in keys if owner != owner_of[OUT_OF_SCOPE] for token in tokens_}
+    phrase_weight = np.array([idf[list(set(tokens))].sum() for _, tokens in keys])
     return Index(
         ids=ids,
         owner_of=owner_of,
@@ -250,7 +254,8 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         postings=tuple(np.array(postings[t], dtype=np.int32) for t in range(len(vocab))),
         phrase_owner=np.array([owner for owner, _ in keys], dtype=np.int32),
         phrase_factor=np.array([phrases[key] for key in keys]),
-        phrase_weight=np.array([idf[list(set(tokens))].sum() for _, tokens in keys]),
+        phrase_weight=phrase_weight,
+        phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
@@ -401,10 +406,14 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     def summed(values: list[float]) -> np.ndarray:
         return np.bincount(every, weights=np.repeat(values, counts), minlength=len(index.phrase_owner))
 
-    matched = summed([parsed.weights[t] for t in words])
-    hits = np.flatnonzero(matched)
+    weights = [parsed.weights[t] for t in words]
+    matched = summed(weights)
+    # A phrase the question barely touches (a long example sharing a word or two) cannot score:
+    # dropped before the costlier steps.
+    hits = np.flatnonzero(matched >= index.phrase_floor)
     matched = matched[hits]
-    matched_full = summed([parsed.full[t] for t in words])[hits]
+    full = [parsed.full[t] for t in words]
+    matched_full = matched if full == weights else summed(full)[hits]
     explained = summed([parsed.content.get(t, 0.0) for t in words])[hits]
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)

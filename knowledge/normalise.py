@@ -93,6 +93,10 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     i = 0
     while i < len(words):
+        if plain[i] not in lexicon.starts and words[i] not in lexicon.starts:
+            out.append((words[i], 1.0))  # no abbreviation or synonym begins with this word
+            i += 1
+            continue
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
             key = tuple(plain[i : i + size])
             typed = tuple(words[i : i + size])
@@ -151,6 +155,7 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
     return terms
 
 
+@lru_cache(maxsize=1 << 15)
 def _term(word: str, filler: bool = False, ambiguous: bool = False, share: float = 1.0) -> Term:
     plain = _plain_word(word)
     return Term(accented=word, plain=plain, marked=plain != word, filler=filler, ambiguous=ambiguous, share=share)
