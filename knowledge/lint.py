@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.catalogue import Catalogue, Condition, Faq, Procedure, Step
+from knowledge.catalogue import Catalogue, Condition, Conversation, Faq, Procedure, Step
 from knowledge.normalise import nfc, normalise
 from knowledge.yamlsource import Loc, Problem
 
@@ -161,19 +161,28 @@ def _condition(when: Mapping[str, str | list[str]], choices: Mapping[str, set[st
 
 
 def _alias_findings(catalogue: Catalogue) -> Iterator[Finding]:
-    entries: list[tuple[str, int, str, list[str]]] = [
-        *(("procedures", i, p.id, p.aliases) for i, p in enumerate(catalogue.procedures.values())),
-        *(("faq", i, f.id, f.aliases) for i, f in enumerate(catalogue.faqs.values())),
-        *(("conversations", i, c.id, c.aliases) for i, c in enumerate(catalogue.conversations.values())),
+    """A question phrasing (alias or example question) listed under two entries pulls both ways."""
+    entries: list[tuple[str, int, str, str, list[str]]] = []
+    sections: list[tuple[str, list[Procedure | Faq | Conversation]]] = [
+        ("procedures", list(catalogue.procedures.values())),
+        ("faq", list(catalogue.faqs.values())),
+        ("conversations", list(catalogue.conversations.values())),
     ]
+    for section, values in sections:
+        for i, entry in enumerate(values):
+            entries += [
+                (section, i, entry.id, "aliases", entry.aliases),
+                (section, i, entry.id, "examples", entry.examples),
+            ]
     first: dict[str, str] = {}
-    for section, index, entry_id, aliases in entries:
-        for number, alias in enumerate(aliases):
-            key = normalise(alias).plain
+    for section, index, entry_id, field, texts in entries:
+        for number, text in enumerate(texts):
+            key = normalise(text).plain
             owner = first.setdefault(key, entry_id) if key else entry_id
             if owner != entry_id:
-                msg = f"cách hỏi '{alias}' trùng với '{owner}' (duplicate alias)"
-                yield (section, index, "aliases", number), msg
+                kind = "cách hỏi" if field == "aliases" else "câu hỏi mẫu"
+                label = "duplicate alias" if field == "aliases" else "duplicate example"
+                yield (section, index, field, number), f"{kind} '{text}' trùng với '{owner}' ({label})"
 
 
 __all__ = ["MIN_STEPS", "STALE_AFTER", "lint", "mentions_district", "node_line"]

@@ -137,6 +137,16 @@ def test_alias_shared_with_a_conversation(tmp_path: Path) -> None:
     assert warning.startswith("35:27:") and "'faq-thanh-toan' (duplicate alias)" in warning
 
 
+def test_example_question_shared_by_two_entries(tmp_path: Path) -> None:
+    example = "    examples: [Làm giấy khai sinh cho con thế nào?]\n"
+    text = edited(("    answer: Thanh toán trên Cổng.\n", "    answer: Thanh toán trên Cổng.\n" + example))
+    assert warnings_for(tmp_path, text) == []
+    text = edited(("    aliases: [gặp cán bộ]\n", "    aliases: [gặp cán bộ]\n" + example.replace("L", "l")))
+    text = text.replace("    answer: Thanh toán trên Cổng.\n", "    answer: Thanh toán trên Cổng.\n" + example)
+    [warning] = warnings_for(tmp_path, text)
+    assert "câu hỏi mẫu 'làm giấy khai sinh cho con thế nào?' trùng với 'faq-thanh-toan' (duplicate example)" in warning
+
+
 def test_links_that_are_not_https(tmp_path: Path) -> None:
     text = CLEAN.replace('"https://dichvucong.gov.vn"', '"http://dichvucong.gov.vn"')
     warnings = warnings_for(tmp_path, text)
