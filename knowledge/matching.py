@@ -77,11 +77,13 @@ class Thresholds:
     content words the bar for a clarifying question falls `long_step` a word, down to
     `long_floor`. The bar for a confident match does not move. When the runner-up is `none`,
     a confident match must lead it by `out_of_scope_margin`: "giải thể công ty" is not founding one.
+    When `none` leads by less than `out_of_scope_tie`, the word model may turn it into a question.
     """
 
     match: float = 60.0
     margin: float = 8.0
     out_of_scope_margin: float = 16.0
+    out_of_scope_tie: float = 5.0
     ambiguous: float = 40.0
     long_question: int = 8
     long_step: float = 2.0
@@ -513,6 +515,17 @@ def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
     return Decision.AMBIGUOUS
 
 
+def _likelihood(index: Index, parsed: _Query, answer_id: str) -> float:
+    """Average log-likelihood per question word of the question under an answer's word model."""
+    owner = index.owner_of[answer_id]
+    log_total = float(index.answer_log_total[owner])
+    words = sum(
+        weight * (math.log(index.answer_words[token].get(owner, 0.0) + WORD_MODEL_ALPHA) - log_total)
+        for token, weight in parsed.content.items()
+    )
+    return words / sum(parsed.content.values())
+
+
 def _by_answer_words(index: Index, parsed: _Query, candidates: list[Candidate]) -> list[Candidate]:
     """Candidates too close to call, reordered by how well each answer's words explain the question.
 
@@ -521,17 +534,7 @@ def _by_answer_words(index: Index, parsed: _Query, candidates: list[Candidate]) 
     """
     if not parsed.content or not candidates:
         return candidates
-    owner_of = index.owner_of
-    total = sum(parsed.content.values())
-    likelihood = []
-    for candidate in candidates:
-        owner = owner_of[candidate.id]
-        log_total = float(index.answer_log_total[owner])
-        words = sum(
-            weight * (math.log(index.answer_words[token].get(owner, 0.0) + WORD_MODEL_ALPHA) - log_total)
-            for token, weight in parsed.content.items()
-        )
-        likelihood.append(words / total)
+    likelihood = [_likelihood(index, parsed, c.id) for c in candidates]
     best = max(likelihood)
     moved = [
         Candidate(c.id, round(max(c.score + WORD_MODEL_WEIGHT * (ll - best), 0.0), 1))
@@ -540,11 +543,29 @@ def _by_answer_words(index: Index, parsed: _Query, candidates: list[Candidate]) 
     return sorted(moved, key=lambda c: -c.score)
 
 
+def _narrowly_out_of_scope(index: Index, parsed: _Query, candidates: list[Candidate], thresholds: Thresholds) -> bool:
+    """`none` won by a hair over an answer whose words fit the question better: ask, do not refuse.
+
+    "ông ngoại không có lương hưu, nghe nói được nhận tiền hằng tháng" shares "lương hưu" with
+    out-of-scope questions about pensions, but its other words are the old-age allowance's.
+    """
+    if len(candidates) < 2 or candidates[0].id != OUT_OF_SCOPE or not parsed.content:
+        return False
+    runner_up = candidates[1]
+    return (
+        candidates[0].score - runner_up.score < thresholds.out_of_scope_tie
+        and runner_up.score >= thresholds.ambiguous_for(parsed.words)
+        and _likelihood(index, parsed, runner_up.id) > _likelihood(index, parsed, OUT_OF_SCOPE)
+    )
+
+
 def match(index: Index, query: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Result:
     """Rank and decide in one call."""
     candidates, parsed = _rank(index, query, None)
     # An out-of-scope topic close behind the best answer is a runner-up like any other: no confident match.
     decision = decide(candidates, thresholds, parsed.words if parsed else 0)
+    if decision is Decision.NONE and parsed and _narrowly_out_of_scope(index, parsed, candidates, thresholds):
+        decision = Decision.AMBIGUOUS
     shown = [c for c in candidates if c.id != OUT_OF_SCOPE][:5]
     if decision is Decision.AMBIGUOUS and parsed:
         shown = _by_answer_words(index, parsed, shown)

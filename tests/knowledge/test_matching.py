@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,9 @@ def test_a_long_life_story_gets_a_clarifying_question_rather_than_none(knowledge
     result = knowledge.match(story)
     assert result.decision is Decision.AMBIGUOUS
     assert result.candidates[0].id == "tro-cap-xa-hoi"
+    # Out-of-scope questions about pensions come a hair ahead; the story's other words decide.
+    strict = dataclasses.replace(knowledge, thresholds=Thresholds(out_of_scope_tie=0.0))
+    assert strict.match(story).decision is Decision.NONE
 
 
 def test_the_bar_for_a_clarifying_question_falls_with_length_but_not_the_bar_for_a_match() -> None:
@@ -217,7 +221,7 @@ def test_answer_words_order_a_clarifying_question(knowledge: Knowledge, monkeypa
     no_code = "app vneid không nhận mã"
     result = knowledge.match(no_code)
     assert result.decision is Decision.AMBIGUOUS
-    assert [c.id for c in result.candidates[:2]] == ["faq-vneid-otp", "dinh-danh-dien-tu"]
+    assert result.candidates[0].id == "faq-vneid-otp"
     assert result.candidates[0].score >= result.candidates[1].score
     monkeypatch.setattr(matching, "WORD_MODEL_WEIGHT", 0.0)
-    assert [c.id for c in knowledge.match(no_code).candidates[:2]] == ["dinh-danh-dien-tu", "faq-vneid-otp"]
+    assert knowledge.match(no_code).candidates[0].id == "dinh-danh-dien-tu"
