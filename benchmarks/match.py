@@ -46,9 +46,9 @@ def synthetic(catalogue: Catalogue, size: int, seed: int = 7, examples: int | No
     for n in range(size - len(procedures)):
         title = " ".join(rng.sample(words, rng.randint(3, 7)))
         aliases = [" ".join(rng.sample(words, rng.randint(2, 5))) for _ in range(rng.randint(4, 12))]
-        examples = [" ".join(rng.sample(example_words, rng.choice(lengths))) for _ in range(per_procedure)]
+        asked = [" ".join(rng.sample(example_words, rng.choice(lengths))) for _ in range(per_procedure)]
         procedures[f"synthetic-{n}"] = template.model_copy(
-            update={"id": f"synthetic-{n}", "title": title, "aliases": aliases, "keywords": [], "examples": examples}
+            update={"id": f"synthetic-{n}", "title": title, "aliases": aliases, "keywords": [], "examples": asked}
         )
     return Catalogue(procedures=procedures, faqs=catalogue.faqs, conversations=catalogue.conversations)
 

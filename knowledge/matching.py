@@ -230,7 +230,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         for token in token_ids:
             answer_words[token][key[0]] = answer_words[token].get(key[0], 0.0) + 1.0
         totals[key[0]] += len(token_ids)
-        if token_ids and factor > 0:
+        if token_ids:
             phrases[key] = max(factor, phrases.get(key, 0.0))
     owners_by_token: defaultdict[int, set[int]] = defaultdict(set)
     postings: defaultdict[int, list[int]] = defaultdict(list)
@@ -238,7 +238,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         for token in set(phrase_tokens):
             owners_by_token[token].add(owner)
             postings[token].append(position)
-    idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t] or answer_words[t])) for t in range(len(vocab))])
+    idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t])) for t in range(len(vocab))])
     keys = list(phrases)
     spellings = _spellings(vocab, lexicon)
     answered = {token for owner, tokens_ in keys if owner != owner_of[OUT_OF_SCOPE] for token in tokens_}
