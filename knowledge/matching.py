@@ -156,7 +156,6 @@ class Index:
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     phrase_tokens: tuple[frozenset[int], ...]
     unknown_weight: float
-    none_owner: int
     topics: dict[int, Topic]
     phrase_is_topic: np.ndarray
     answer_words: tuple[dict[int, float], ...]
@@ -261,7 +260,6 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
-        none_owner=owner_of[OUT_OF_SCOPE],
         topics={
             position: _topic(*topics[key], frozenset(key[1]) - answered, lexicon)
             for position, key in enumerate(keys)
