@@ -169,7 +169,8 @@ def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
 def _answer_phrases(catalogue: Catalogue, lexicon: Lexicon) -> list[tuple[str, str, float]]:
     """(answer id, phrase, weight): names and citizens' example questions count fully, keywords a little less.
 
-    Out-of-scope topics come last, after the out-of-scope example questions (see `build_index`).
+    `none` is named by the lexicon's out-of-scope example questions and its topics; only the topics
+    are gated (see `Topic`).
     """
     pairs: list[tuple[str, str, float]] = []
     for proc in catalogue.procedures.values():
