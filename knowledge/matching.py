@@ -53,8 +53,10 @@ TOPIC_RECALL = 0.7
 UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
 UNION_RECALL = 0.6
-# A phrase scores at most the square root of its recall: below this it could not reach 25 points.
-MIN_RECALL = 0.0625
+# Phrases that cannot score this (0–1) are dropped early; a phrase scores at most the square root
+# of its recall, so below `MIN_RECALL` it cannot.
+MIN_SCORE = 0.25
+MIN_RECALL = MIN_SCORE**2
 UNION_SHARE = 0.3
 # The answer-level word model that orders a clarifying question's candidates: add-alpha smoothing,
 # and how many score points one nat of average log-likelihood per question word is worth.
@@ -401,25 +403,22 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     # Every (phrase, question word) pair at once: the postings of the question's words, summed per phrase.
     words = list(parsed.weights)
     postings = [index.postings[token] for token in words]
-    counts = [len(p) for p in postings]
     every = np.concatenate(postings)
-
-    def summed(values: list[float]) -> np.ndarray:
-        return np.bincount(every, weights=np.repeat(values, counts), minlength=len(index.phrase_owner))
-
-    weights = [parsed.weights[t] for t in words]
-    matched = summed(weights)
+    weights = np.repeat([parsed.weights[t] for t in words], [len(p) for p in postings])
+    matched = np.bincount(every, weights=weights, minlength=len(index.phrase_owner))
     # A phrase the question barely touches (a long example sharing a word or two) cannot score:
     # dropped before the costlier steps.
     hits = np.flatnonzero(matched >= index.phrase_floor)
     matched = matched[hits]
-    full = [parsed.full[t] for t in words]
-    matched_full = matched if full == weights else summed(full)[hits]
-    explained = summed([parsed.content.get(t, 0.0) for t in words])[hits]
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
         keep = np.isin(index.phrase_owner[hits], allowed)
-        hits, matched, matched_full, explained = hits[keep], matched[keep], matched_full[keep], explained[keep]
+        hits, matched = hits[keep], matched[keep]
+    hits, matched = _within_reach(index, parsed, hits, matched)
+    # What the phrases explain of the question, and what they match at full weight, differ from
+    # `matched` only in the words weighed differently for each.
+    explained = _adjusted(index, hits, matched, {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words})
+    matched_full = _adjusted(index, hits, matched, {t: parsed.full[t] - parsed.weights[t] for t in words})
     recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
     unexplained = np.maximum(parsed.content_weight - explained, 0.0)
     precision = _union_precision(index, parsed, hits, recall, matched / (matched + unexplained))
@@ -446,6 +445,38 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
         best[owner] = max(best.get(owner, 0.0), score)
     ordered = sorted(best.items(), key=lambda kv: -kv[1])
     return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed
+
+
+def _adjusted(index: Index, hits: np.ndarray, matched: np.ndarray, deltas: dict[int, float]) -> np.ndarray:
+    """`matched` with each phrase's sum moved by `deltas[token]` for every token it holds."""
+    adjusted = matched.copy()
+    for token, delta in deltas.items():
+        if delta and len(hits):
+            phrases = index.postings[token]
+            at = np.minimum(np.searchsorted(hits, phrases), len(hits) - 1)
+            found = at[hits[at] == phrases]
+            adjusted[found] += delta
+    return adjusted
+
+
+def _within_reach(index: Index, parsed: _Query, hits: np.ndarray, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The phrases whose score could still reach `MIN_SCORE`, from an upper bound on their precision.
+
+    A phrase explains at most what it matches plus what the question's down-weighted words (an
+    accent typed wrong, a corrected typo) hold back; the rest of the question stays unexplained.
+    The union of an answer's phrases (see `_union_precision`) can lift only a phrase the question
+    mostly contains, by at most `UNION_SHARE` of the way to 1.
+    """
+    if not len(hits):
+        return hits, matched
+    held_back = sum(max(parsed.content.get(t, 0.0) - w, 0.0) for t, w in parsed.weights.items())
+    unexplained = np.maximum(parsed.content_weight - matched - held_back, 0.0)
+    precision = matched / (matched + unexplained)
+    recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
+    precision = np.where(recall >= UNION_RECALL, precision + UNION_SHARE * (1.0 - precision), precision)
+    reach = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
+    keep = reach >= MIN_SCORE
+    return hits[keep], matched[keep]
 
 
 def _topic_present(parsed: _Query, topic: Topic, known: frozenset[str]) -> bool:

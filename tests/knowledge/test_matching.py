@@ -9,10 +9,11 @@ import pytest
 import yaml
 
 from knowledge import matching
+from knowledge.evaluation import read_questions
 from knowledge.lexicon import DEFAULT_LEXICON
 from knowledge.library import Knowledge, load_knowledge
 from knowledge.matching import OUT_OF_SCOPE, Candidate, Decision, Thresholds, decide, rank
-from tests.conftest import CATALOGUE
+from tests.conftest import CATALOGUE, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +226,18 @@ def test_answer_words_order_a_clarifying_question(knowledge: Knowledge, monkeypa
     assert result.candidates[0].score >= result.candidates[1].score
     monkeypatch.setattr(matching, "WORD_MODEL_WEIGHT", 0.0)
     assert knowledge.match(no_code).candidates[0].id == "dinh-danh-dien-tu"
+
+
+def test_phrases_dropped_early_could_not_have_reached_the_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pruning is only for speed: every answer scoring at least `MIN_SCORE` keeps its exact score."""
+    questions = [q for path in sorted((ROOT / "tests/eval").glob("*.tsv")) for q, _, _ in read_questions(path)]
+    cut = 100 * matching.MIN_SCORE
+    pruned = load_knowledge(CATALOGUE).index
+    kept = [{c.id: c.score for c in matching._rank(pruned, query, None)[0]} for query in questions]
+    monkeypatch.setattr(matching, "MIN_RECALL", 0.0)
+    monkeypatch.setattr(matching, "MIN_SCORE", 0.0)
+    everything = load_knowledge(CATALOGUE).index
+    full = [{c.id: c.score for c in matching._rank(everything, query, None)[0]} for query in questions]
+    for query, some, every in zip(questions, kept, full, strict=True):
+        assert {i: s for i, s in every.items() if s >= cut} == {i: s for i, s in some.items() if s >= cut}, query
+    assert sum(map(len, full)) > sum(map(len, kept))  # the pruning did drop something
