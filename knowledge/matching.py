@@ -79,13 +79,17 @@ class Thresholds:
     content words the bar for a clarifying question falls `long_step` a word, down to
     `long_floor`. The bar for a confident match does not move. When the runner-up is `none`,
     a confident match must lead it by `out_of_scope_margin`: "giải thể công ty" is not founding one.
-    When `none` leads by less than `out_of_scope_tie`, the word model may turn it into a question.
+    When `none` leads by less than `out_of_scope_tie`, the word model may turn it into a question;
+    past `long_question` content words that lead grows `out_of_scope_tie_step` a word, up to
+    `out_of_scope_tie_cap`, because a long story shares many words with long out-of-scope ones.
     """
 
     match: float = 60.0
     margin: float = 8.0
     out_of_scope_margin: float = 16.0
     out_of_scope_tie: float = 5.0
+    out_of_scope_tie_step: float = 1.0
+    out_of_scope_tie_cap: float = 15.0
     ambiguous: float = 40.0
     long_question: int = 8
     long_step: float = 2.0
@@ -95,6 +99,11 @@ class Thresholds:
         """The clarifying-question cut-off for a question with `words` content words."""
         extra = max(words - self.long_question, 0)
         return max(min(self.long_floor, self.ambiguous), self.ambiguous - self.long_step * extra)
+
+    def out_of_scope_tie_for(self, words: int) -> float:
+        """How far `none` may lead for the word model to arbitrate, for `words` content words."""
+        extra = max(words - self.long_question, 0)
+        return min(self.out_of_scope_tie + self.out_of_scope_tie_step * extra, self.out_of_scope_tie_cap)
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -430,11 +439,12 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     for position in np.flatnonzero(is_topic & (scores > 0)):
         if not _topic_present(parsed, index.topics[int(hits[position])], index.accented_words):
             scores[position] = 0.0
-    if len(scores) > PHRASES_RESCORED:  # the best few, without sorting every hit
-        top = np.argpartition(-scores, PHRASES_RESCORED)[:PHRASES_RESCORED]
-        order = top[np.argsort(-scores[top])]
+    if len(scores) > PHRASES_RESCORED:  # the best few and any tied with the last, without sorting every hit
+        last = -np.partition(-scores, PHRASES_RESCORED - 1)[PHRASES_RESCORED - 1]
+        top = np.flatnonzero(scores >= last)
+        order = top[np.argsort(-scores[top], kind="stable")]
     else:
-        order = np.argsort(-scores)
+        order = np.argsort(-scores, kind="stable")
     best: dict[int, float] = {}
     for position in order:
         phrase = int(hits[position])
@@ -583,7 +593,7 @@ def _narrowly_out_of_scope(index: Index, parsed: _Query, candidates: list[Candid
         return False
     runner_up = candidates[1]
     return (
-        candidates[0].score - runner_up.score < thresholds.out_of_scope_tie
+        candidates[0].score - runner_up.score < thresholds.out_of_scope_tie_for(parsed.words)
         and runner_up.score >= thresholds.ambiguous_for(parsed.words)
         and _likelihood(index, parsed, runner_up.id) > _likelihood(index, parsed, OUT_OF_SCOPE)
     )
