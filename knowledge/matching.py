@@ -54,7 +54,7 @@ UNKNOWN_FACTOR = 0.6
 PHRASES_RESCORED = 40
 UNION_RECALL = 0.6
 # Phrases that cannot score this (0–1) are dropped early; a phrase scores at most the square root
-# of its recall, so below `MIN_RECALL` it cannot.
+# of its recall, so below `MIN_RECALL` it cannot. The bounds assume both exponents are 1/2.
 MIN_SCORE = 0.25
 MIN_RECALL = MIN_SCORE**2
 UNION_SHARE = 0.3
@@ -426,8 +426,10 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     hits, matched = _within_reach(index, parsed, hits, matched)
     # What the phrases explain of the question, and what they match at full weight, differ from
     # `matched` only in the words weighed differently for each.
-    explained = _adjusted(index, hits, matched, {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words})
-    matched_full = _adjusted(index, hits, matched, {t: parsed.full[t] - parsed.weights[t] for t in words})
+    slot = np.full(len(index.phrase_owner), -1, dtype=np.int32)
+    slot[hits] = np.arange(len(hits), dtype=np.int32)
+    explained = _adjusted(index, slot, matched, {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words})
+    matched_full = _adjusted(index, slot, matched, {t: parsed.full[t] - parsed.weights[t] for t in words})
     recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
     unexplained = np.maximum(parsed.content_weight - explained, 0.0)
     precision = _union_precision(index, parsed, hits, recall, matched / (matched + unexplained))
@@ -439,9 +441,10 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     for position in np.flatnonzero(is_topic & (scores > 0)):
         if not _topic_present(parsed, index.topics[int(hits[position])], index.accented_words):
             scores[position] = 0.0
-    if len(scores) > PHRASES_RESCORED:  # the best few and any tied with the last, without sorting every hit
+    if len(scores) > PHRASES_RESCORED:  # the best few without sorting every hit; ties go to the first phrases
         last = -np.partition(-scores, PHRASES_RESCORED - 1)[PHRASES_RESCORED - 1]
-        top = np.flatnonzero(scores >= last)
+        above = np.flatnonzero(scores > last)
+        top = np.concatenate([above, np.flatnonzero(scores == last)[: PHRASES_RESCORED - len(above)]])
         order = top[np.argsort(-scores[top], kind="stable")]
     else:
         order = np.argsort(-scores, kind="stable")
@@ -457,35 +460,36 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed
 
 
-def _adjusted(index: Index, hits: np.ndarray, matched: np.ndarray, deltas: dict[int, float]) -> np.ndarray:
-    """`matched` with each phrase's sum moved by `deltas[token]` for every token it holds."""
-    adjusted = matched.copy()
-    for token, delta in deltas.items():
-        if delta and len(hits):
-            phrases = index.postings[token]
-            at = np.minimum(np.searchsorted(hits, phrases), len(hits) - 1)
-            found = at[hits[at] == phrases]
-            adjusted[found] += delta
-    return adjusted
+def _adjusted(index: Index, slot: np.ndarray, matched: np.ndarray, deltas: dict[int, float]) -> np.ndarray:
+    """`matched` with each phrase's sum moved by `deltas[token]` for every token it holds.
+
+    `slot` maps a phrase to its place in `matched`, or -1 when it is not there.
+    """
+    moved = [token for token, delta in deltas.items() if delta]
+    if not moved:
+        return matched
+    postings = [index.postings[token] for token in moved]
+    at = slot[np.concatenate(postings)]
+    values = np.repeat([deltas[token] for token in moved], [len(p) for p in postings])
+    present = at >= 0
+    return matched + np.bincount(at[present], weights=values[present], minlength=len(matched))
 
 
 def _within_reach(index: Index, parsed: _Query, hits: np.ndarray, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The phrases whose score could still reach `MIN_SCORE`, from an upper bound on their precision.
 
     A phrase explains at most what it matches plus what the question's down-weighted words (an
-    accent typed wrong, a corrected typo) hold back; the rest of the question stays unexplained.
-    The union of an answer's phrases (see `_union_precision`) can lift only a phrase the question
-    mostly contains, by at most `UNION_SHARE` of the way to 1.
+    accent typed wrong, a corrected typo) hold back: call the rest of the question `limit`. When
+    it matches less than that, its precision is at most matched / limit, so its score, the square
+    root of recall times precision, is at most matched / sqrt(weight × limit). A phrase the
+    question mostly contains is always kept: the union of an answer's phrases may lift it (see
+    `_union_precision`).
     """
-    if not len(hits):
-        return hits, matched
     held_back = sum(max(parsed.content.get(t, 0.0) - w, 0.0) for t, w in parsed.weights.items())
-    unexplained = np.maximum(parsed.content_weight - matched - held_back, 0.0)
-    precision = matched / (matched + unexplained)
-    recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
-    precision = np.where(recall >= UNION_RECALL, precision + UNION_SHARE * (1.0 - precision), precision)
-    reach = recall**RECALL_EXPONENT * precision**PRECISION_EXPONENT * index.phrase_factor[hits]
-    keep = reach >= MIN_SCORE
+    limit = parsed.content_weight - held_back
+    weight = index.phrase_weight[hits]
+    keep = matched * matched >= MIN_SCORE**2 * limit * weight
+    keep |= (matched >= limit) | (matched >= UNION_RECALL * weight)
     return hits[keep], matched[keep]
 
 
