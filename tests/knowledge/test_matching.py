@@ -108,7 +108,6 @@ def test_a_long_life_story_gets_a_clarifying_question_rather_than_none(knowledge
     assert strict.match(story).decision is Decision.NONE
 
 
-
 def test_the_longer_the_story_the_further_none_may_lead_and_still_be_questioned(knowledge: Knowledge) -> None:
     """Long stories share many words with long out-of-scope ones: the word model arbitrates a wider lead."""
     flood = (
@@ -125,6 +124,7 @@ def test_the_longer_the_story_the_further_none_may_lead_and_still_be_questioned(
     assert thresholds.out_of_scope_tie_for(4) == thresholds.out_of_scope_tie_for(8) == 5.0
     assert thresholds.out_of_scope_tie_for(12) == 9.0
     assert thresholds.out_of_scope_tie_for(60) == 15.0
+
 
 def test_the_bar_for_a_clarifying_question_falls_with_length_but_not_the_bar_for_a_match() -> None:
     thresholds = Thresholds()
