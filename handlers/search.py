@@ -45,6 +45,8 @@ async def on_text(incoming: Incoming, state: State, deps: Deps, show: ShowAnswer
     query = text[:MAX_QUERY_CHARS]
     if normalise(query).empty:
         return [*prefix, answers.menu_reply(texts.NOT_UNDERSTOOD)], state.reset()
+    if deps.knowledge.only_thanks(query):
+        return [*prefix, answers.menu_reply(texts.THANKS)], state.reset()
     result = deps.knowledge.match(query)
     deps.outcome.decision = result.decision.value
     catalogue = deps.knowledge.catalogue

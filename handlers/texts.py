@@ -26,6 +26,7 @@ CANCELLED = "Đã dừng. Bạn có thể bắt đầu lại bất cứ lúc nà
 NOTHING_TO_CANCEL = "Hiện không có việc gì đang làm dở."
 ASK_QUESTION = "Bạn cần làm thủ tục gì? Hãy gõ vài chữ, ví dụ: «cấp lại căn cước» hoặc «dang ky ket hon»."
 EMPTY = "Tôi chưa nhận được nội dung nào. Bạn hãy gõ câu hỏi hoặc chọn một mục bên dưới."
+THANKS = "Dạ, không có gì ạ. Khi cần làm thủ tục gì, bạn cứ nhắn cho tôi hoặc chọn một mục bên dưới."
 NOT_UNDERSTOOD = "Xin lỗi, tôi chưa hiểu tin nhắn này. Bạn hãy gõ bằng chữ điều bạn cần, hoặc chọn một mục bên dưới."
 TOO_LONG = "Tin nhắn khá dài nên tôi chỉ đọc phần đầu. Lần sau bạn gõ ngắn gọn điều cần làm là được."
 STALE_BUTTON = "Nút này đã cũ hoặc không còn dùng được. Mời bạn chọn lại từ danh sách dưới đây."

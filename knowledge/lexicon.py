@@ -22,6 +22,7 @@ class LexiconFile(BaseModel):
     stopwords_en: list[str] = Field(default_factory=list)
     out_of_scope: list[str] = Field(default_factory=list)
     out_of_scope_examples: list[str] = Field(default_factory=list)
+    thanks: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,21 @@ class Lexicon:
     out_of_scope: tuple[str, ...] = ()
     out_of_scope_examples: tuple[str, ...] = ()
     starts: frozenset[str] = frozenset()
+    thanks: frozenset[tuple[str, ...]] = frozenset()
+
+    def only_thanks(self, text: str) -> bool:
+        """A message that only thanks the bot ("cảm ơn ad nhiều", "thank you"): nothing else to answer."""
+        words = [strip_diacritics(w) for w in tokens(text)]
+        thanked = False
+        while words:
+            phrase = next((p for p in self.thanks if tuple(words[: len(p)]) == p), None)
+            if phrase:
+                thanked, words = True, words[len(phrase) :]
+            elif words[0] in self.filler_plain:
+                words = words[1:]
+            else:
+                return False
+        return thanked
 
     @classmethod
     def from_file(cls, data: LexiconFile) -> Lexicon:
@@ -70,6 +86,7 @@ class Lexicon:
             out_of_scope=tuple(data.out_of_scope),
             out_of_scope_examples=tuple(data.out_of_scope_examples),
             starts=frozenset(key[0] for key in [*expansions, *synonyms] if key),
+            thanks=frozenset(t for t in (tuple(strip_diacritics(w) for w in tokens(x)) for x in data.thanks) if t),
         )
 
 

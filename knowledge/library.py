@@ -26,6 +26,10 @@ class Knowledge:
     def match(self, query: str) -> Result:
         return match(self.index, query, self.thresholds)
 
+    def only_thanks(self, text: str) -> bool:
+        """The message only thanks or acknowledges ("cảm ơn ad nhiều", "ok"): nothing to look up."""
+        return self.index.lexicon.only_thanks(text)
+
     def best_faq(self, text: str, minimum: float = 25.0) -> str | None:
         """The FAQ id that best fits `text` (e.g. a walkthrough step), if any fits well enough."""
         found = rank(self.index, text, limit=1, among=frozenset(self.catalogue.faqs))

@@ -39,3 +39,15 @@ async def test_ambiguous_then_abandoned_is_unanswered(bot: TestBot, store: Store
 async def test_answered_questions_are_not_recorded(bot: TestBot, store: Store) -> None:
     await bot.send("dang ky khai sinh")
     assert await top(store) == []
+
+
+async def test_a_thank_you_gets_a_kind_reply_and_is_not_an_unanswered_question(bot: TestBot, store: Store) -> None:
+    for message in ("cảm ơn ad nhiều", "cam on nhieu nha", "Thank you!", "ok ạ"):
+        await bot.send(message)
+        assert "không có gì" in bot.text, message
+        assert bot.buttons, message  # the menu, to go on
+    assert await top(store) == []
+    # Thanks with a question in it is a question.
+    await bot.send("cảm ơn, cho hỏi làm khai sinh ở đâu")
+    assert "không có gì" not in bot.text
+    assert "khai sinh" in bot.text.lower()

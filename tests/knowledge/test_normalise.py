@@ -78,3 +78,13 @@ def test_an_expanded_abbreviation_shares_the_weight_of_one_typed_word() -> None:
     terms = analyse("lam lai cccd", LEXICON)
     assert [t.share for t in terms[-4:]] == [0.25] * 4
     assert all(t.share == 1.0 for t in analyse("làm lại căn cước công dân", LEXICON))
+
+
+def test_only_thanks_needs_a_thank_you_and_nothing_but_fillers() -> None:
+    lexicon = load_lexicon()
+    assert lexicon.only_thanks("cảm ơn ad nhiều ạ")
+    assert lexicon.only_thanks("CAM ON NHA 🙏")
+    assert lexicon.only_thanks("thanks")
+    assert not lexicon.only_thanks("nhiều")
+    assert not lexicon.only_thanks("")
+    assert not lexicon.only_thanks("cảm ơn, làm căn cước ở đâu")
