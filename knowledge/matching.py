@@ -127,7 +127,12 @@ class Result:
 
 
 def stem(plain: str) -> str:
-    """Crude stem so English "registration" meets "register"; Vietnamese syllables are shorter."""
+    """Crude stem so English "registration" meets "register" and "months" meets "month".
+
+    Vietnamese syllables are shorter than seven letters and never end in "s".
+    """
+    if len(plain) >= 4 and plain[-1] == "s" and plain[-2] != "s":
+        plain = plain[:-1]
     return plain[:6] if len(plain) >= 7 else plain
 
 

@@ -259,3 +259,11 @@ def test_phrases_dropped_early_could_not_have_reached_the_cut(monkeypatch: pytes
     for query, some, every in zip(questions, kept, full, strict=True):
         assert {i: s for i, s in every.items() if s >= cut} == {i: s for i, s in some.items() if s >= cut}, query
     assert sum(map(len, full)) > sum(map(len, kept))  # the pruning did drop something
+
+
+def test_english_plurals_meet_their_singular_and_vietnamese_is_untouched() -> None:
+    assert matching.stem("months") == matching.stem("month")
+    assert matching.stem("documents") == matching.stem("document")
+    assert matching.stem("address") == "addres"[:6]  # "ss" is not a plural
+    for syllable in ("khai", "sinh", "nghiep", "chung", "thuong"):
+        assert matching.stem(syllable) == syllable
