@@ -46,7 +46,7 @@ class Lexicon:
         words = [strip_diacritics(w) for w in tokens(text)]
         thanked = False
         while words:
-            phrase = next((p for p in self.thanks if tuple(words[: len(p)]) == p), None)
+            phrase = max((p for p in self.thanks if tuple(words[: len(p)]) == p), key=len, default=None)
             if phrase:
                 thanked, words = True, words[len(phrase) :]
             elif words[0] in self.filler_plain:

@@ -129,7 +129,7 @@ class Result:
 def stem(plain: str) -> str:
     """Crude stem so English "registration" meets "register" and "months" meets "month".
 
-    Vietnamese syllables are shorter than seven letters and never end in "s".
+    Almost every Vietnamese syllable is shorter than seven letters, and none ends in "s".
     """
     if len(plain) >= 4 and plain[-1] == "s" and plain[-2] != "s":
         plain = plain[:-1]
