@@ -264,6 +264,7 @@ def test_phrases_dropped_early_could_not_have_reached_the_cut(monkeypatch: pytes
 def test_english_plurals_meet_their_singular_and_vietnamese_is_untouched() -> None:
     assert matching.stem("months") == matching.stem("month")
     assert matching.stem("documents") == matching.stem("document")
-    assert matching.stem("address") == "addres"[:6]  # "ss" is not a plural
+    assert matching.stem("pass") == "pass"  # "ss" is not a plural
+    assert matching.stem("bus") == "bus"
     for syllable in ("khai", "sinh", "nghiep", "chung", "thuong"):
         assert matching.stem(syllable) == syllable

@@ -81,7 +81,7 @@ def test_an_expanded_abbreviation_shares_the_weight_of_one_typed_word() -> None:
 
 
 def test_only_thanks_needs_a_thank_you_and_nothing_but_fillers() -> None:
-    lexicon = load_lexicon()
+    lexicon = LEXICON
     assert lexicon.only_thanks("cảm ơn ad nhiều ạ")
     assert lexicon.only_thanks("CAM ON NHA 🙏")
     assert lexicon.only_thanks("thanks")
