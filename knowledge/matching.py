@@ -431,10 +431,15 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     hits, matched = _within_reach(index, parsed, hits, matched)
     # What the phrases explain of the question, and what they match at full weight, differ from
     # `matched` only in the words weighed differently for each.
-    slot = np.full(len(index.phrase_owner), -1, dtype=np.int32)
-    slot[hits] = np.arange(len(hits), dtype=np.int32)
-    explained = _adjusted(index, slot, matched, {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words})
-    matched_full = _adjusted(index, slot, matched, {t: parsed.full[t] - parsed.weights[t] for t in words})
+    explained, matched_full = _adjusted(
+        index,
+        hits,
+        matched,
+        [
+            {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words},
+            {t: parsed.full[t] - parsed.weights[t] for t in words},
+        ],
+    )
     recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
     unexplained = np.maximum(parsed.content_weight - explained, 0.0)
     precision = _union_precision(index, parsed, hits, recall, matched / (matched + unexplained))
@@ -465,19 +470,24 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     return [Candidate(index.ids[owner], round(100 * score, 1)) for owner, score in ordered], parsed
 
 
-def _adjusted(index: Index, slot: np.ndarray, matched: np.ndarray, deltas: dict[int, float]) -> np.ndarray:
-    """`matched` with each phrase's sum moved by `deltas[token]` for every token it holds.
-
-    `slot` maps a phrase to its place in `matched`, or -1 when it is not there.
+def _adjusted(index: Index, hits: np.ndarray, matched: np.ndarray, moves: list[dict[int, float]]) -> list[np.ndarray]:
+    """`matched` (sums over the phrases `hits`) moved, for each of `moves`, by `moves[n][token]` for
+    every token a phrase holds. The phrases' places are looked up once, and only when a token moves.
     """
-    moved = [token for token, delta in deltas.items() if delta]
+    moved = [token for token in moves[0] if any(move.get(token) for move in moves)]
     if not moved:
-        return matched
+        return [matched for _ in moves]
+    slot = np.full(len(index.phrase_owner), -1, dtype=np.int32)
+    slot[hits] = np.arange(len(hits), dtype=np.int32)
     postings = [index.postings[token] for token in moved]
     at = slot[np.concatenate(postings)]
-    values = np.repeat([deltas[token] for token in moved], [len(p) for p in postings])
     present = at >= 0
-    return matched + np.bincount(at[present], weights=values[present], minlength=len(matched))
+    counts = [len(p) for p in postings]
+    return [
+        matched
+        + np.bincount(at[present], weights=np.repeat([move[t] for t in moved], counts)[present], minlength=len(matched))
+        for move in moves
+    ]
 
 
 def _within_reach(index: Index, parsed: _Query, hits: np.ndarray, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
