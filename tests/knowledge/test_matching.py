@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,17 @@ def test_english_plurals_meet_their_singular_and_vietnamese_is_untouched() -> No
     assert matching.stem("bus") == "bus"
     for syllable in ("khai", "sinh", "nghiep", "chung", "thuong"):
         assert matching.stem(syllable) == syllable
+
+
+def test_questions_matched_at_once_from_several_threads_get_their_own_answers(knowledge: Knowledge) -> None:
+    """The matcher's working arrays are per thread: no question sees another's sums."""
+    questions = [q for q, _, _ in read_questions(ROOT / "tests/eval/questions.tsv")][:200]
+    alone = [rank(knowledge.index, q) for q in questions]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(lambda q: rank(knowledge.index, q), questions))
+    finally:
+        sys.setswitchinterval(interval)
+    assert together == alone
