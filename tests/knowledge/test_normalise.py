@@ -84,6 +84,7 @@ def test_only_thanks_needs_a_thank_you_and_nothing_but_fillers() -> None:
     lexicon = LEXICON
     assert lexicon.only_thanks("cảm ơn ad nhiều ạ")
     assert lexicon.only_thanks("CAM ON NHA 🙏")
+    assert lexicon.only_thanks("cam on nhen")  # the South's "nhé"
     assert lexicon.only_thanks("thanks")
     assert not lexicon.only_thanks("nhiều")
     assert not lexicon.only_thanks("")
