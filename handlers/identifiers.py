@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import unicodedata
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
+from knowledge.matching import DOSSIER_CODE
+
 REGION = "VN"
-# Agency code (e.g. 000.00.12.H62), yymmdd, sequence: 000.00.12.H62-201105-0004.
-_CODE = re.compile(r"(?<![\w.])([0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){1,5})[-–—\s]+(\d{6})[-–—\s]+(\d{3,6})(?!\w)", re.I)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e"))
 _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 # Eleven-digit mobile prefixes retired in 2018; citizens still type them (0168… is now 038…).
@@ -31,7 +30,7 @@ def clean(text: str) -> str:
 
 def find_dossier_code(text: str) -> str | None:
     """The first dossier code in a message, in its canonical form (upper case, hyphens)."""
-    found = _CODE.search(clean(text))
+    found = DOSSIER_CODE.search(clean(text))
     if found is None:
         return None
     return "-".join(part.upper() for part in found.groups())

@@ -33,7 +33,11 @@ from knowledge.catalogue import Catalogue
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.normalise import Term, analyse, strip_diacritics, tokens, typed_with_accents
 
-DOSSIER_CODE = re.compile(r"\b[0-9A-Za-z]{2,}(?:\.[0-9A-Za-z]{2,}){2,}-\d{6}-\d{4}\b")
+# A dossier code: receiving agency (e.g. 000.00.12.H62, G22.105), yymmdd, sequence, as in
+# 000.00.12.H62-201105-0004; citizens also type spaces or dashes of any kind between the parts.
+DOSSIER_CODE = re.compile(
+    r"(?<![\w.])([0-9A-Z]{1,6}(?:\.[0-9A-Z]{1,6}){1,5})[-–—\s]+(\d{6})[-–—\s]+(\d{3,6})(?!\w)", re.IGNORECASE
+)
 LOOKUP_ID = "tra-cuu-ho-so"
 TELEX_TONES = "fsrxj"
 RECALL_EXPONENT = 0.5

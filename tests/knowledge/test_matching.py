@@ -48,6 +48,7 @@ def top(knowledge: Knowledge, query: str) -> str:
         ("how do I apply for a passport", "ho-chieu"),
         ("register a new motorbike", "dang-ky-xe"),
         ("hồ sơ 000.00.12.H62-201105-0004 của tôi", "tra-cuu-ho-so"),
+        ("ho so G01.12 230101 0005 sao roi", "tra-cuu-ho-so"),  # a shorter agency code, spaces
         ("tôi quên mất mã hồ sơ rồi", "quen-ma-ho-so"),
         ("cho tôi nói chuyện với người thật", "gap-can-bo"),
         ("nộp lệ phí qua mạng thế nào", "faq-thanh-toan"),
