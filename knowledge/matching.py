@@ -181,7 +181,7 @@ class Index:
     phrase_is_topic: np.ndarray
     answer_words: tuple[dict[int, float], ...]
     answer_log_total: np.ndarray
-    # Per-thread working memory for `_reached`; not part of the index's value.
+    # Per-thread working arrays (see `_scratch`); not part of the index's value.
     scratch: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
 
