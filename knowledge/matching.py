@@ -421,8 +421,6 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     parsed = _query(index, query)
     if not parsed.weights:
         return [], parsed
-    # Every (phrase, question word) pair at once: the postings of the question's words, summed per phrase.
-    words = list(parsed.weights)
     hits, matched = _reached(index, parsed.weights)
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
@@ -436,8 +434,8 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
         hits,
         matched,
         [
-            {t: parsed.content.get(t, 0.0) - parsed.weights[t] for t in words},
-            {t: parsed.full[t] - parsed.weights[t] for t in words},
+            {t: parsed.content.get(t, 0.0) - w for t, w in parsed.weights.items()},
+            {t: parsed.full[t] - w for t, w in parsed.weights.items()},
         ],
     )
     recall = np.minimum(matched / index.phrase_weight[hits], 1.0)
@@ -485,7 +483,8 @@ def _scratch(index: Index, name: str, fill: float, dtype: type) -> np.ndarray:
 
 
 def _reached(index: Index, weights: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    """The phrases the question's words reach, and the weight of the words each holds.
+    """The phrases the question's words reach, and the weight of the words each holds: the
+    postings of every question word, summed per phrase.
 
     A phrase the question barely touches (a long example sharing a word or two) cannot score: it
     is dropped here, before the costlier steps.
