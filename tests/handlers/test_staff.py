@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from handlers.engine import Engine
+from knowledge.catalogue import load_catalogue
 from knowledge.library import KnowledgeHolder, load_knowledge
 from storage import Store
 from tests.conftest import CATALOGUE, TestBot
@@ -31,7 +32,7 @@ async def test_staff_reload_reports_errors_and_keeps_serving(store: Store, tmp_p
 
     catalogue.write_text(original.replace("    title: Đăng ký khai sinh\n", "    title: Khai sinh (mới)\n", 1), "utf-8")
     await staff.send("/reload")
-    assert "Đã nạp lại danh mục: 34 thủ tục" in staff.text
+    assert f"Đã nạp lại danh mục: {len(load_catalogue(catalogue).procedures)} thủ tục" in staff.text
     await staff.send("dang ky khai sinh")
     assert staff.text.startswith("📄 Khai sinh (mới)")
     assert holder.last_problems == ()

@@ -113,16 +113,15 @@ def test_a_long_life_story_gets_a_clarifying_question_rather_than_none(knowledge
 
 def test_the_longer_the_story_the_further_none_may_lead_and_still_be_questioned(knowledge: Knowledge) -> None:
     """Long stories share many words with long out-of-scope ones: the word model arbitrates a wider lead."""
-    flood = (
-        "Trận bão vừa rồi nước ngập gần tới mái, cuốn trôi hết giấy tờ trong tủ, cái bằng lái xe tải hạng C "
-        "của tôi còn hạn mấy năm nữa cũng trôi mất. Sổ đỏ thì gửi ngân hàng nên còn. Giờ xin cấp lại bằng có "
-        "phải thi lại từ đầu không?"
+    story = (
+        "em đi xklđ Hàn về được nửa năm, trước khi đi có đóng bảo hiểm ở công ty cũ 4 năm, "
+        "giờ muốn rút hết ra thì làm ở đâu"
     )
-    result = knowledge.match(flood)
+    result = knowledge.match(story)
     assert result.decision is Decision.AMBIGUOUS
-    assert result.candidates[0].id == "cap-lai-gplx"
+    assert result.candidates[0].id == "bhxh-mot-lan"
     flat = dataclasses.replace(knowledge, thresholds=Thresholds(out_of_scope_tie_step=0.0))
-    assert flat.match(flood).decision is Decision.NONE
+    assert flat.match(story).decision is Decision.NONE
     thresholds = Thresholds()
     assert thresholds.out_of_scope_tie_for(4) == thresholds.out_of_scope_tie_for(8) == 5.0
     assert thresholds.out_of_scope_tie_for(12) == 9.0
