@@ -63,6 +63,9 @@ UNION_RECALL = 0.6
 MIN_SCORE = 0.25
 MIN_RECALL = MIN_SCORE**2
 UNION_SHARE = 0.3
+# Out-of-scope phrases are about unrelated things: they pool their words only when they share a
+# word that at most this share of the answers use, not through "làm", "giấy" or "tiền".
+NONE_LINK_SHARE = 0.8
 # The answer-level word model that orders a clarifying question's candidates: add-alpha smoothing,
 # and how many score points one nat of average log-likelihood per question word is worth.
 WORD_MODEL_ALPHA = 0.1
@@ -566,7 +569,9 @@ def _union_precision(
     sinh", "làm khai sinh"): each phrase explains part of it, together they explain more. Only
     phrases the question (mostly) contains count — recall at least `UNION_RECALL` — and the
     union moves such a phrase's precision `UNION_SHARE` of the way up, no further: an answer
-    with many phrases must not win on vocabulary alone.
+    with many phrases must not win on vocabulary alone. Out-of-scope phrases pool only within
+    groups that share a telling word (see `_linked`): "ảnh cưới", "tiền điện" and "bạn trai"
+    together explain much of a worker's story about registering a marriage, about nothing.
     """
     boosted = precision.copy()
     good = np.nonzero(recall >= UNION_RECALL)[0]
@@ -576,7 +581,12 @@ def _union_precision(
     by_owner: defaultdict[int, list[int]] = defaultdict(list)
     for n, owner in zip(good.tolist(), owners.tolist(), strict=True):
         by_owner[owner].append(n)
-    for members in by_owner.values():
+    groups = [
+        group
+        for owner, members in by_owner.items()
+        for group in (_linked(index, phrases, members) if index.ids[owner] == OUT_OF_SCOPE else [members])
+    ]
+    for members in groups:
         if len(members) < 2:
             continue
         tokens_ = set().union(*(index.phrase_tokens[int(phrases[n])] for n in members))
@@ -586,6 +596,29 @@ def _union_precision(
         for n in members:
             boosted[n] += UNION_SHARE * max(union - precision[n], 0.0)
     return boosted
+
+
+def _linked(index: Index, phrases: np.ndarray, members: list[int]) -> list[list[int]]:
+    """`members` (positions in `phrases`) in groups whose phrases share a word, directly or through
+    each other, that at most `NONE_LINK_SHARE` of the answers use."""
+    telling = math.log(1 + 1 / NONE_LINK_SHARE)  # the idf of a word that share of the answers use
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[int, int] = {}
+    for i, n in enumerate(members):
+        for token in index.phrase_tokens[int(phrases[n])]:
+            if index.idf[token] >= telling:
+                parent[root(i)] = root(first.setdefault(token, i))
+    groups: defaultdict[int, list[int]] = defaultdict(list)
+    for i, n in enumerate(members):
+        groups[root(i)].append(n)
+    return list(groups.values())
 
 
 def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHOLDS, words: int = 0) -> Decision:
