@@ -578,14 +578,17 @@ def _union_precision(
     if len(good) < 2:
         return boosted
     owners = index.phrase_owner[phrases[good]]
-    by_owner: defaultdict[int, list[int]] = defaultdict(list)
-    for n, owner in zip(good.tolist(), owners.tolist(), strict=True):
-        by_owner[owner].append(n)
-    groups = [
-        group
-        for owner, members in by_owner.items()
-        for group in (_linked(index, phrases, members) if index.ids[owner] == OUT_OF_SCOPE else [members])
-    ]
+    # Only answers with two or more such phrases can pool; a short question can reach one phrase
+    # of each of thousands of answers, so they are found without a Python loop over all of them.
+    order = np.argsort(owners, kind="stable")
+    sorted_owners = owners[order]
+    starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    groups: list[list[int]] = []
+    for start, size in zip(starts[sizes >= 2].tolist(), sizes[sizes >= 2].tolist(), strict=True):
+        members = good[order[start : start + size]].tolist()
+        owner = int(sorted_owners[start])
+        groups += _linked(index, phrases, members) if index.ids[owner] == OUT_OF_SCOPE else [members]
     for members in groups:
         if len(members) < 2:
             continue
