@@ -570,8 +570,9 @@ def _union_precision(
     phrases the question (mostly) contains count — recall at least `UNION_RECALL` — and the
     union moves such a phrase's precision `UNION_SHARE` of the way up, no further: an answer
     with many phrases must not win on vocabulary alone. Out-of-scope phrases pool only within
-    groups that share a telling word (see `_linked`): "ảnh cưới", "tiền điện" and "bạn trai"
-    together explain much of a worker's story about registering a marriage, about nothing.
+    groups that share a telling word (see `_linked`): "ảnh cưới", "tiền điện" and "bạn trai" have
+    nothing in common, yet together they explained much of a couple's story about registering
+    their marriage.
     """
     boosted = precision.copy()
     good = np.nonzero(recall >= UNION_RECALL)[0]
