@@ -66,6 +66,7 @@ UNION_SHARE = 0.3
 # Out-of-scope phrases are about unrelated things: they pool their words only when they share a
 # word that at most this share of the answers use, not through "làm", "giấy" or "tiền".
 NONE_LINK_SHARE = 0.8
+NONE_LINK_IDF = math.log(1 + 1 / NONE_LINK_SHARE)  # the idf of a word that share of the answers use
 # The answer-level word model that orders a clarifying question's candidates: add-alpha smoothing,
 # and how many score points one nat of average log-likelihood per question word is worth.
 WORD_MODEL_ALPHA = 0.1
@@ -605,7 +606,6 @@ def _union_precision(
 def _linked(index: Index, phrases: np.ndarray, members: list[int]) -> list[list[int]]:
     """`members` (positions in `phrases`) in groups whose phrases share a word, directly or through
     each other, that at most `NONE_LINK_SHARE` of the answers use."""
-    telling = math.log(1 + 1 / NONE_LINK_SHARE)  # the idf of a word that share of the answers use
     parent = list(range(len(members)))
 
     def root(i: int) -> int:
@@ -617,7 +617,7 @@ def _linked(index: Index, phrases: np.ndarray, members: list[int]) -> list[list[
     first: dict[int, int] = {}
     for i, n in enumerate(members):
         for token in index.phrase_tokens[int(phrases[n])]:
-            if index.idf[token] >= telling:
+            if index.idf[token] >= NONE_LINK_IDF:
                 parent[root(i)] = root(first.setdefault(token, i))
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for i, n in enumerate(members):

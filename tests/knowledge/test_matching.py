@@ -130,8 +130,8 @@ def test_the_longer_the_story_the_further_none_may_lead_and_still_be_questioned(
 
 
 def test_unrelated_out_of_scope_topics_do_not_pool_against_a_story(knowledge: Knowledge) -> None:
-    """ "bạn trai", "khu công nghiệp" and "thuê trọ" are each out of scope; together they are not a
-    reason to refuse a couple who want to register their marriage."""
+    """Out-of-scope phrases about unrelated things (a boyfriend, an electricity bill, wedding photos)
+    do not add up to a reason to refuse a couple who want to register their marriage."""
     story = (
         "Tụi em cùng làm ở xưởng điện tử trong khu công nghiệp, em quê Bến Tre, bạn trai em quê Thanh Hóa, "
         "hai đứa thuê phòng trọ chung ở Dĩ An. Tụi em tính đăng ký kết hôn trước Tết mà không xin nghỉ về "
