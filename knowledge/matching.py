@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import pairwise
@@ -53,6 +53,9 @@ EXAMPLE_FACTOR = 1.0
 OUT_OF_SCOPE_EXAMPLE_FACTOR = 1.0
 CORRECTED_FACTOR = 0.7
 AMBIGUOUS_FACTOR = 0.5
+# A word typed without diacritics that may be filler is read as the real word when it stands beside
+# a word that at least this many phrases write next to it ("thi bang": "thi bằng", not "thì").
+PAIR_PHRASES = 3
 OUT_OF_SCOPE = "none"
 TOPIC_RECALL = 0.7
 UNKNOWN_FACTOR = 0.6
@@ -180,6 +183,7 @@ class Index:
     phrase_floor: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     phrase_tokens: tuple[frozenset[int], ...]
+    pairs: frozenset[tuple[int, int]]
     unknown_weight: float
     topics: dict[int, Topic]
     phrase_is_topic: np.ndarray
@@ -287,6 +291,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
+        pairs=_common_pairs(keys),
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
         topics={
             position: _topic(*topics[key], frozenset(key[1]) - answered, lexicon)
@@ -297,6 +302,12 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         answer_words=tuple(answer_words),
         answer_log_total=np.log(totals + WORD_MODEL_ALPHA * len(vocab)),
     )
+
+
+def _common_pairs(keys: list[tuple[int, tuple[int, ...]]]) -> frozenset[tuple[int, int]]:
+    """Word pairs the catalogue writes in at least `PAIR_PHRASES` phrases; one typo does not make a pair."""
+    counts = Counter(pair for _, tokens in keys for pair in set(pairwise(tokens)))
+    return frozenset(pair for pair, count in counts.items() if count >= PAIR_PHRASES)
 
 
 def _topic(text: str, terms: list[Term], own: frozenset[int], lexicon: Lexicon) -> Topic:
@@ -355,17 +366,19 @@ def _query(index: Index, text: str) -> _Query:
     sequence: list[int] = []
     words = 0
     terms = analyse(text, index.lexicon)
-    for term in terms:
+    meant = _meant(index, terms)
+    for n, term in enumerate(terms):
         if term.filler:
             continue
-        words += not term.ambiguous
+        ambiguous = term.ambiguous and n not in meant
+        words += not ambiguous
         key = stem(term.plain)
         known = key in index.vocab
-        if not known and term.ambiguous:
+        if not known and ambiguous:
             continue
         token_ids = [index.vocab[key]] if known else _correct(index, term.plain)
         if not token_ids:
-            content_weight += 0.0 if term.ambiguous else index.unknown_weight * term.share
+            content_weight += 0.0 if ambiguous else index.unknown_weight * term.share
             continue
         for token in token_ids:
             sequence.append(token)
@@ -377,8 +390,8 @@ def _query(index: Index, text: str) -> _Query:
                 weight *= ACCENT_MISMATCH if term.accented in index.accented_words else TONE_TYPO
             if token not in weights:
                 full[token] = weight
-                weights[token] = weight * (AMBIGUOUS_FACTOR if term.ambiguous else 1.0)
-                if not term.ambiguous:
+                weights[token] = weight * (AMBIGUOUS_FACTOR if ambiguous else 1.0)
+                if not ambiguous:
                     # What the question asks counts once per word the citizen typed: an
                     # abbreviation that expands to four words weighs as one against other answers.
                     content[token] = float(index.idf[token]) * term.share
@@ -401,6 +414,24 @@ def _query(index: Index, text: str) -> _Query:
         accented_words,
         {plain_word: tuple(forms) for plain_word, forms in spelled.items()},
     )
+
+
+def _meant(index: Index, terms: list[Term]) -> set[int]:
+    """Positions of words typed without diacritics that may be filler but here are the real word.
+
+    "thi bang lai" is "thi bằng lái", not "thì": the catalogue writes "thi" next to "bằng" with
+    accents, where it cannot be "thì". A neighbour that is itself ambiguous proves nothing.
+    """
+    content = [(n, index.vocab.get(stem(t.plain))) for n, t in enumerate(terms) if not t.filler]
+    meant: set[int] = set()
+    for (n, left), (m, right) in pairwise(content):
+        if left is None or right is None or (terms[n].ambiguous and terms[m].ambiguous):
+            continue
+        if terms[n].ambiguous and (left, right) in index.pairs:
+            meant.add(n)
+        elif terms[m].ambiguous and (left, right) in index.pairs:
+            meant.add(m)
+    return meant
 
 
 def rank(index: Index, query: str, limit: int = 5, among: frozenset[str] | None = None) -> list[Candidate]:

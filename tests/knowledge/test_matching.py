@@ -159,6 +159,20 @@ def test_an_abbreviation_weighs_as_the_one_word_typed(knowledge: Knowledge) -> N
     assert result.candidates[0].id == "ket-hon"
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("thi bang lai a1", "thi-gplx"), ("ban sao trich luc", "trich-luc-ho-tich")],
+)
+def test_a_word_that_may_be_filler_counts_fully_beside_a_word_it_is_written_with(
+    knowledge: Knowledge, query: str, expected: str
+) -> None:
+    # Without accents "thi" may be the filler "thì" and "ban" the filler "bạn"; beside "bang" and
+    # "sao" they are "thi bằng" and "bản sao", as the catalogue writes them.
+    result = knowledge.match(query)
+    assert result.decision is not Decision.NONE
+    assert result.candidates[0].id == expected
+
+
 def test_an_out_of_scope_topic_counts_only_as_written(knowledge: Knowledge, topics_only: Knowledge) -> None:
     # "bạn gái" (girlfriend) is "gái" once the filler goes: "chị gái" (elder sister) is not it.
     story = "chi gai em moi de o nha, khong co giay chung sinh thi lam giay to cho be the nao"
