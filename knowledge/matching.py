@@ -52,6 +52,8 @@ EXAMPLE_FACTOR = 1.0
 # A question citizens asked that the bot does not cover, kept as an example of `none`.
 OUT_OF_SCOPE_EXAMPLE_FACTOR = 1.0
 CORRECTED_FACTOR = 0.7
+# How many typo corrections an index keeps before it starts afresh (a few MB at most).
+CORRECTIONS_KEPT = 50_000
 AMBIGUOUS_FACTOR = 0.5
 # A word typed without diacritics that may be filler is read as the real word when it stands beside
 # a word that at least this many phrases write next to it ("thi bang": "thi bằng", not "thì").
@@ -191,6 +193,8 @@ class Index:
     answer_log_total: np.ndarray
     # Per-thread working arrays (see `_scratch`); not part of the index's value.
     scratch: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    # Typo corrections already looked up (see `_correct`); not part of the index's value either.
+    corrections: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
@@ -326,8 +330,21 @@ def _topic(text: str, terms: list[Term], own: frozenset[int], lexicon: Lexicon) 
     return Topic(literal, frozenset(t.accented for t in terms if t.marked), own)
 
 
-def _correct(index: Index, word: str) -> list[int]:
-    """Vocabulary tokens for a word the catalogue does not know: telex leftovers, joins, typos."""
+def _correct(index: Index, word: str) -> tuple[int, ...]:
+    """Vocabulary tokens for a word the catalogue does not know: telex leftovers, joins, typos.
+
+    The search over the vocabulary is the costliest step of a short question, and citizens make
+    the same slips again and again ("sihn", "hộ chíu"): each word is looked up once per index.
+    """
+    found = index.corrections.get(word)
+    if found is None:
+        if len(index.corrections) >= CORRECTIONS_KEPT:
+            index.corrections.clear()
+        found = index.corrections[word] = tuple(_corrected(index, word))
+    return found
+
+
+def _corrected(index: Index, word: str) -> list[int]:
     vocab = index.vocab
     if len(word) >= 3 and word[-1] in TELEX_TONES and stem(word[:-1]) in vocab:
         return [vocab[stem(word[:-1])]]
@@ -376,7 +393,7 @@ def _query(index: Index, text: str) -> _Query:
         known = key in index.vocab
         if not known and ambiguous:
             continue
-        token_ids = [index.vocab[key]] if known else _correct(index, term.plain)
+        token_ids = (index.vocab[key],) if known else _correct(index, term.plain)
         if not token_ids:
             content_weight += 0.0 if ambiguous else index.unknown_weight * term.share
             continue
