@@ -312,3 +312,14 @@ def test_questions_matched_at_once_from_several_threads_get_their_own_answers(kn
     finally:
         sys.setswitchinterval(interval)
     assert together == alone
+
+
+def test_typo_corrections_are_remembered_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A remembered correction gives the answer a fresh lookup gives, and the memory stays bounded."""
+    typos = ["dang ky khai sihn", "lam ho chiu o dau", "giay phep xay dung nha o nong thonn", "doi bang laii"]
+    fresh = [rank(load_knowledge(CATALOGUE).index, q) for q in typos]
+    monkeypatch.setattr(matching, "CORRECTIONS_KEPT", 2)
+    index = load_knowledge(CATALOGUE).index
+    for _ in range(2):
+        assert [rank(index, q) for q in typos] == fresh
+        assert 0 < len(index.corrections) <= 2
