@@ -40,6 +40,7 @@ class Lexicon:
     out_of_scope_examples: tuple[str, ...] = ()
     starts: frozenset[str] = frozenset()
     thanks: frozenset[tuple[str, ...]] = frozenset()
+    english: frozenset[str] = frozenset()
 
     def only_thanks(self, text: str) -> bool:
         """A message that only thanks the bot ("cảm ơn ad nhiều", "thank you"): nothing else to answer."""
@@ -87,6 +88,7 @@ class Lexicon:
             out_of_scope_examples=tuple(data.out_of_scope_examples),
             starts=frozenset(key[0] for key in [*expansions, *synonyms] if key),
             thanks=frozenset(t for t in (tuple(strip_diacritics(w) for w in tokens(x)) for x in data.thanks) if t),
+            english=frozenset(w for x in data.stopwords_en for w in tokens(x)),
         )
 
 

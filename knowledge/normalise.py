@@ -117,12 +117,59 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
 
 ACCENTED_SHARE = 0.3
 
+# A Vietnamese syllable without its marks: initial consonant, vowels, final consonant.
+_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|nh|ng|[cmnpt])?$")
+_TELEX_MARKS = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"))
+_TELEX_TONE_KEYS = "sfrxj"
+
+
+def untelex(word: str) -> str | None:
+    """The unmarked syllable a word typed as Telex keys with the keyboard left in English mode
+    stands for ("ddawngf" is "dang", "chieeus" "chieu"), or None when it is not such a word.
+
+    Only words that cannot be a Vietnamese syllable as typed and become one are read this way:
+    "hoi" stays as it is, "ks" (khai sinh) has no vowel, and "wa" (teencode for "qua") is left alone.
+    """
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
+        return None
+    toneless = word[:-1] if word[-1] in _TELEX_TONE_KEYS else word
+    plain = toneless
+    for keys, letter in _TELEX_MARKS:
+        plain = plain.replace(keys, letter)
+    if plain[1:].count("w") == 1 and not plain.startswith("w"):
+        plain = plain.replace("w", "u")  # "tw" is "tư"
+    if plain == toneless and word[-1] == "s" and len(word) < 4:
+        return None  # a short word ending in "s" is more often an acronym ("eps") than the sắc key
+    if plain == word or _SYLLABLE.match(word) or not _SYLLABLE.match(plain):
+        return None
+    return plain
+
 
 def typed_with_accents(words: list[str]) -> bool:
     """Whether the writer uses diacritics: then an unmarked word is meant unmarked ("vay", "thi")."""
     letters = [w for w in words if not w.isdigit()]
     marked = sum(_plain_word(w) != w for w in letters)
     return bool(letters) and marked >= ACCENTED_SHARE * len(letters)
+
+
+# Telex keys are read only in a message that is then mostly Vietnamese syllables.
+TELEX_SYLLABLE_SHARE = 0.7
+
+
+def _read_telex(words: list[str], lexicon: Lexicon) -> list[str]:
+    """`words` with leftover Telex keys read ("hooj chieeus": "ho chieu"), unless the message is
+    English: "how", "is", "for" cannot be Vietnamese, and in "car insurance" or "tax refund" too
+    few words are Vietnamese syllables (or the lexicon's abbreviations and fillers) for "car" to be "cả"."""
+    read = [untelex(word) for word in words]
+    if not any(read) or any(word in lexicon.english and not _SYLLABLE.match(word) for word in words):
+        return words
+    syllables = sum(
+        bool(plain or word in lexicon.starts or word in lexicon.filler_plain or _SYLLABLE.match(_plain_word(word)))
+        for word, plain in zip(words, read, strict=True)
+    )
+    if syllables < TELEX_SYLLABLE_SHARE * len(words):
+        return words
+    return [plain or word for word, plain in zip(words, read, strict=True)]
 
 
 def analyse(text: str, lexicon: Lexicon) -> list[Term]:
@@ -133,6 +180,7 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
     a word that may be a filler or a real word ("ban": bạn or bản) is `ambiguous`.
     """
     typed = tokens(text)
+    typed = _read_telex(typed, lexicon)
     accented = typed_with_accents(typed)
     expanded = _expand(typed, lexicon)
     words = [word for word, _ in expanded]

@@ -39,6 +39,7 @@ def top(knowledge: Knowledge, query: str) -> str:
         ("dang ky khai sinh", "khai-sinh"),
         ("đăng kí khai sinh", "khai-sinh"),
         ("dang ky khai sinhf", "khai-sinh"),  # telex tone key left over
+        ("lamf laij caawn cuwowcs bij maats", "can-cuoc"),  # every telex key left over
         ("dangky ket hon", "ket-hon"),  # words run together
         ("lam lai cccd bi mat", "can-cuoc"),
         ("xin lltp", "ly-lich-tu-phap"),

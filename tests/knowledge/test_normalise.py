@@ -89,3 +89,24 @@ def test_only_thanks_needs_a_thank_you_and_nothing_but_fillers() -> None:
     assert not lexicon.only_thanks("nhiều")
     assert not lexicon.only_thanks("")
     assert not lexicon.only_thanks("cảm ơn, làm căn cước ở đâu")
+
+
+def plain_words(text: str) -> list[str]:
+    return [t.plain for t in analyse(text, LEXICON)]
+
+
+def test_telex_keys_left_in_a_vietnamese_message_are_read() -> None:
+    # The keyboard was in English mode: the Telex keys for marks and tones stayed in the words.
+    assert plain_words("hooj chieeus") == ["ho", "chieu"]
+    assert plain_words("toi muoons lamf laij caawn cuwowcs") == ["toi", "muon", "lam", "lai", "can", "cuoc"]
+    assert plain_words("cccd bij maats") == ["can", "cuoc", "cong", "dan", "bi", "mat"]
+    # "ddi" is "đi", a filler like the one typed with accents.
+    first = analyse("ddi lamf khai sinh", LEXICON)[0]
+    assert first.plain == "di" and (first.filler or first.ambiguous)
+
+
+def test_english_words_and_acronyms_are_not_read_as_telex() -> None:
+    assert plain_words("how much is car insurance") == ["how", "much", "is", "car", "insurance"]
+    assert plain_words("car insurance") == ["car", "insurance"]  # too few Vietnamese syllables
+    assert plain_words("xuat khau lao dong Han Quoc EPS")[-1] == "eps"
+    assert plain_words("thanh toan le phi") == ["thanh", "toan", "le", "phi"]  # already Vietnamese
