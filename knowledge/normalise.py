@@ -119,10 +119,12 @@ ACCENTED_SHARE = 0.3
 
 # A Vietnamese syllable without its marks: initial consonant, vowels, final consonant.
 _SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|nh|ng|[cmnpt])?$")
+_is_syllable = lru_cache(maxsize=1 << 15)(lambda word: _SYLLABLE.match(word) is not None)
 _TELEX_MARKS = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"))
 _TELEX_TONE_KEYS = "sfrxj"
 
 
+@lru_cache(maxsize=1 << 15)
 def untelex(word: str) -> str | None:
     """The unmarked syllable a word typed as Telex keys with the keyboard left in English mode
     stands for ("ddawngf" is "dang", "chieeus" "chieu"), or None when it is not such a word.
@@ -140,7 +142,7 @@ def untelex(word: str) -> str | None:
         plain = plain.replace("w", "u")  # "tw" is "tư"
     if plain == toneless and word[-1] == "s" and len(word) < 4:
         return None  # a short word ending in "s" is more often an acronym ("eps") than the sắc key
-    if plain == word or _SYLLABLE.match(word) or not _SYLLABLE.match(plain):
+    if plain == word or _is_syllable(word) or not _is_syllable(plain):
         return None
     return plain
 
@@ -161,10 +163,10 @@ def _read_telex(words: list[str], lexicon: Lexicon) -> list[str]:
     English: "how", "is", "for" cannot be Vietnamese, and in "car insurance" or "tax refund" too
     few words are Vietnamese syllables (or the lexicon's abbreviations and fillers) for "car" to be "cả"."""
     read = [untelex(word) for word in words]
-    if not any(read) or any(word in lexicon.english and not _SYLLABLE.match(word) for word in words):
+    if not any(read) or any(word in lexicon.english and not _is_syllable(word) for word in words):
         return words
     syllables = sum(
-        bool(plain or word in lexicon.starts or word in lexicon.filler_plain or _SYLLABLE.match(_plain_word(word)))
+        bool(plain or word in lexicon.starts or word in lexicon.filler_plain or _is_syllable(_plain_word(word)))
         for word, plain in zip(words, read, strict=True)
     )
     if syllables < TELEX_SYLLABLE_SHARE * len(words):
