@@ -93,6 +93,8 @@ class Thresholds:
     content words the bar for a clarifying question falls `long_step` a word, down to
     `long_floor`. The bar for a confident match does not move. When the runner-up is `none`,
     a confident match must lead it by `out_of_scope_margin`: "giải thể công ty" is not founding one.
+    So must it lead the dossier lookup: "xem tình trạng hồ sơ sang tên sổ đỏ" asks about a dossier
+    already filed, not how to file one, and the citizen chooses between the two.
     When `none` leads by less than `out_of_scope_tie`, the word model may turn it into a question;
     past `long_question` content words that lead grows `out_of_scope_tie_step` a word, up to
     `out_of_scope_tie_cap`, because a long story shares many words with long out-of-scope ones.
@@ -682,7 +684,7 @@ def decide(candidates: list[Candidate], thresholds: Thresholds = DEFAULT_THRESHO
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     margin = (
         thresholds.out_of_scope_margin
-        if len(candidates) > 1 and candidates[1].id == OUT_OF_SCOPE
+        if len(candidates) > 1 and candidates[1].id in (OUT_OF_SCOPE, LOOKUP_ID)
         else thresholds.margin
     )
     if top >= thresholds.match and top - runner_up >= margin:

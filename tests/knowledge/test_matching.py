@@ -331,3 +331,10 @@ def test_typo_corrections_are_remembered_up_to_a_bound(monkeypatch: pytest.Monke
     for _ in range(2):
         assert [rank(index, q) for q in typos] == fresh
         assert 0 < len(index.corrections) <= 2
+
+
+def test_the_dossier_lookup_close_behind_a_procedure_blocks_a_confident_match(knowledge: Knowledge) -> None:
+    """Whoever asks for the status of a named procedure's dossier chooses: lookup or the procedure."""
+    result = knowledge.match("xem tinh trang ho so sang ten so do cua ba")
+    assert result.decision is Decision.AMBIGUOUS
+    assert {"tra-cuu-ho-so", "chuyen-nhuong-dat"} <= {c.id for c in result.candidates[:3]}
