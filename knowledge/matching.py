@@ -187,7 +187,7 @@ class Index:
     phrase_floor: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     phrase_tokens: tuple[frozenset[int], ...]
-    pairs: frozenset[tuple[int, int]]
+    pairs: frozenset[tuple[str, str]]
     unknown_weight: float
     topics: dict[int, Topic]
     phrase_is_topic: np.ndarray
@@ -199,8 +199,21 @@ class Index:
     corrections: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
 
-def _phrase_terms(text: str, lexicon: Lexicon) -> list[Term]:
-    return [t for t in analyse(text, lexicon) if not t.filler and not t.ambiguous]
+def _phrase_terms(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str, str]]) -> list[tuple[Term, str]]:
+    """A phrase's words that name its answer: no filler, and a word typed without diacritics that may
+    be filler ("ban", "do") only where it stands beside a word the catalogue writes it next to:
+    "trich luc ban do" is "trích lục bản đồ", the land map, not the civil-status extract."""
+    meant = _meant(terms, keys, pairs) if any(t.ambiguous for t in terms) else set()
+    return [(t, keys[n]) for n, t in enumerate(terms) if not t.filler and (not t.ambiguous or n in meant)]
+
+
+def _word_pairs(analysed: list[tuple[list[Term], list[str]]]) -> frozenset[tuple[str, str]]:
+    """Pairs of words (stems) that at least `PAIR_PHRASES` phrases write next to each other, counting only
+    words that are surely not filler; one typo does not make a pair."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for terms, keys in analysed:
+        counts.update(set(pairwise(k for t, k in zip(terms, keys, strict=True) if not t.filler and not t.ambiguous)))
+    return frozenset(pair for pair, count in counts.items() if count >= PAIR_PHRASES)
 
 
 def _answer_phrases(catalogue: Catalogue, lexicon: Lexicon) -> list[tuple[str, str, float]]:
@@ -249,16 +262,20 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     answer_words: list[dict[int, float]] = []
     totals = np.zeros(len(ids))
     topic_texts = frozenset(lexicon.out_of_scope)
-    for answer_id, text, factor in _answer_phrases(catalogue, lexicon):
+    named = _answer_phrases(catalogue, lexicon)
+    analysed = [(terms, [stem(t.plain) for t in terms]) for terms in (analyse(text, lexicon) for _, text, _ in named)]
+    pairs = _word_pairs(analysed)
+    for (answer_id, text, factor), (all_terms, all_keys) in zip(named, analysed, strict=True):
         token_ids: list[int] = []
-        terms = _phrase_terms(text, lexicon)
+        kept = _phrase_terms(all_terms, all_keys, pairs)
+        terms = [t for t, _ in kept]
         if answer_id == OUT_OF_SCOPE and text in topic_texts and terms:
-            topics[(owner_of[answer_id], tuple(vocab.setdefault(stem(t.plain), len(vocab)) for t in terms))] = (
+            topics[(owner_of[answer_id], tuple(vocab.setdefault(k, len(vocab)) for _, k in kept))] = (
                 text,
                 terms,
             )
-        for term in terms:
-            token = vocab.setdefault(stem(term.plain), len(vocab))
+        for term, word in kept:
+            token = vocab.setdefault(word, len(vocab))
             if term.marked:
                 accents[token].add(term.accented)
             token_ids.append(token)
@@ -297,7 +314,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
-        pairs=_common_pairs(keys),
+        pairs=pairs,
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
         topics={
             position: _topic(*topics[key], frozenset(key[1]) - answered, lexicon)
@@ -308,12 +325,6 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         answer_words=tuple(answer_words),
         answer_log_total=np.log(totals + WORD_MODEL_ALPHA * len(vocab)),
     )
-
-
-def _common_pairs(keys: list[tuple[int, tuple[int, ...]]]) -> frozenset[tuple[int, int]]:
-    """Word pairs the catalogue writes in at least `PAIR_PHRASES` phrases; one typo does not make a pair."""
-    counts = Counter(pair for _, tokens in keys for pair in set(pairwise(tokens)))
-    return frozenset(pair for pair, count in counts.items() if count >= PAIR_PHRASES)
 
 
 def _topic(text: str, terms: list[Term], own: frozenset[int], lexicon: Lexicon) -> Topic:
@@ -385,7 +396,7 @@ def _query(index: Index, text: str) -> _Query:
     sequence: list[int] = []
     words = 0
     terms = analyse(text, index.lexicon)
-    meant = _meant(index, terms)
+    meant = _meant(terms, [stem(t.plain) for t in terms], index.pairs)
     for n, term in enumerate(terms):
         if term.filler:
             continue
@@ -435,21 +446,19 @@ def _query(index: Index, text: str) -> _Query:
     )
 
 
-def _meant(index: Index, terms: list[Term]) -> set[int]:
+def _meant(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str, str]]) -> set[int]:
     """Positions of words typed without diacritics that may be filler but here are the real word.
 
     "thi bang lai" is "thi bằng lái", not "thì": the catalogue writes "thi" next to "bằng" with
     accents, where it cannot be "thì". A neighbour that is itself ambiguous proves nothing.
+    `keys` are the terms' stems.
     """
-    content = [(n, index.vocab.get(stem(t.plain))) for n, t in enumerate(terms) if not t.filler]
+    content = [n for n, t in enumerate(terms) if not t.filler]
     meant: set[int] = set()
-    for (n, left), (m, right) in pairwise(content):
-        if left is None or right is None or (terms[n].ambiguous and terms[m].ambiguous):
+    for n, m in pairwise(content):
+        if terms[n].ambiguous == terms[m].ambiguous or (keys[n], keys[m]) not in pairs:
             continue
-        if terms[n].ambiguous and (left, right) in index.pairs:
-            meant.add(n)
-        elif terms[m].ambiguous and (left, right) in index.pairs:
-            meant.add(m)
+        meant.add(n if terms[n].ambiguous else m)
     return meant
 
 

@@ -181,6 +181,14 @@ def test_a_word_that_may_be_filler_counts_fully_beside_a_word_it_is_written_with
     assert result.candidates[0].id == expected
 
 
+def test_a_catalogue_phrase_typed_without_accents_keeps_the_words_it_writes_together(knowledge: Knowledge) -> None:
+    # The out-of-scope example "trich luc ban do" is the land map ("bản đồ"), not "trích lục" and the
+    # fillers "bạn", "đó": it must not take the bare "trích lục" away from the civil-status extract.
+    result = knowledge.match("trích lục")
+    assert result.decision is not Decision.NONE
+    assert result.candidates[0].id == "trich-luc-ho-tich"
+
+
 def test_an_out_of_scope_topic_counts_only_as_written(knowledge: Knowledge, topics_only: Knowledge) -> None:
     # "bạn gái" (girlfriend) is "gái" once the filler goes: "chị gái" (elder sister) is not it.
     story = "chi gai em moi de o nha, khong co giay chung sinh thi lam giay to cho be the nao"
