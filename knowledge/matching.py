@@ -396,13 +396,14 @@ def _query(index: Index, text: str) -> _Query:
     sequence: list[int] = []
     words = 0
     terms = analyse(text, index.lexicon)
-    meant = _meant(terms, [stem(t.plain) for t in terms], index.pairs)
+    keys = [stem(t.plain) for t in terms]
+    meant = _meant(terms, keys, index.pairs)
     for n, term in enumerate(terms):
         if term.filler:
             continue
         ambiguous = term.ambiguous and n not in meant
         words += not ambiguous
-        key = stem(term.plain)
+        key = keys[n]
         known = key in index.vocab
         if not known and ambiguous:
             continue
