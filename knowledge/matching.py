@@ -311,7 +311,7 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_owner=np.array([owner for owner, _ in keys], dtype=np.int32),
         phrase_factor=np.array([phrases[key] for key in keys]),
         phrase_weight=phrase_weight,
-        phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9),
+        phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9).astype(np.float32),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         pairs=pairs,
@@ -551,14 +551,17 @@ def _reached(index: Index, weights: dict[int, float]) -> tuple[np.ndarray, np.nd
     postings of every question word, summed per phrase.
 
     A phrase the question barely touches (a long example sharing a word or two) cannot score: it
-    is dropped here, before the costlier steps.
+    is dropped here, before the costlier steps. The sums are single precision, as is
+    `Index.phrase_floor`: half the memory traffic over every phrase, about a fifth off a question
+    at 5,000 procedures, and the scores move by a tenth of a point at most.
     """
-    sums = _scratch(index, "sums", 0.0, np.float64)
+    sums = _scratch(index, "sums", 0.0, np.float32)
     try:
         for token, weight in weights.items():
-            np.add.at(sums, index.postings[token], weight)
+            # a Python float here would make numpy take its slow, casting path: five times slower
+            np.add.at(sums, index.postings[token], np.float32(weight))
         hits = np.flatnonzero(sums >= index.phrase_floor)
-        return hits, sums[hits]
+        return hits, sums[hits].astype(np.float64)
     finally:
         sums.fill(0.0)
 
