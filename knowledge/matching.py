@@ -184,7 +184,11 @@ class Index:
     phrase_owner: np.ndarray
     phrase_factor: np.ndarray
     phrase_weight: np.ndarray
+    # What a phrase must match to be worth scoring (see `_floor`), single precision: `MIN_RECALL`
+    # and `UNION_RECALL` of its weight, and the square root of its weight.
     phrase_floor: np.ndarray
+    phrase_union_floor: np.ndarray
+    phrase_root_weight: np.ndarray
     phrase_bigrams: tuple[frozenset[tuple[int, int]], ...]
     phrase_tokens: tuple[frozenset[int], ...]
     pairs: frozenset[tuple[str, str]]
@@ -312,6 +316,8 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         phrase_factor=np.array([phrases[key] for key in keys]),
         phrase_weight=phrase_weight,
         phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9).astype(np.float32),
+        phrase_union_floor=(UNION_RECALL * phrase_weight).astype(np.float32),
+        phrase_root_weight=np.sqrt(phrase_weight).astype(np.float32),
         phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
         phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
         pairs=pairs,
@@ -485,12 +491,11 @@ def _rank(index: Index, query: str, among: frozenset[str] | None) -> tuple[list[
     parsed = _query(index, query)
     if not parsed.weights:
         return [], parsed
-    hits, matched = _reached(index, parsed.weights)
+    hits, matched = _reached(index, parsed)
     if among is not None:
         allowed = np.array([n for n, answer_id in enumerate(index.ids) if answer_id in among], dtype=np.int32)
         keep = np.isin(index.phrase_owner[hits], allowed)
         hits, matched = hits[keep], matched[keep]
-    hits, matched = _within_reach(index, parsed, hits, matched)
     # What the phrases explain of the question, and what they match at full weight, differ from
     # `matched` only in the words weighed differently for each.
     explained, matched_full = _adjusted(
@@ -546,24 +551,45 @@ def _scratch(index: Index, name: str, fill: float, dtype: type) -> np.ndarray:
     return array
 
 
-def _reached(index: Index, weights: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+def _reached(index: Index, parsed: _Query) -> tuple[np.ndarray, np.ndarray]:
     """The phrases the question's words reach, and the weight of the words each holds: the
     postings of every question word, summed per phrase.
 
-    A phrase the question barely touches (a long example sharing a word or two) cannot score: it
-    is dropped here, before the costlier steps. The sums are single precision, as is
-    `Index.phrase_floor`: half the memory traffic over every phrase, about a fifth off a question
-    at 5,000 procedures, and the scores move by a tenth of a point at most.
+    A phrase that cannot score `MIN_SCORE` (a long example sharing a word or two) is dropped here,
+    before the costlier steps (see `_floor`). The sums are single precision, as are the floors:
+    half the memory traffic over every phrase, about a fifth off a question at 5,000 procedures,
+    and the scores move by a tenth of a point at most.
     """
     sums = _scratch(index, "sums", 0.0, np.float32)
     try:
-        for token, weight in weights.items():
+        for token, weight in parsed.weights.items():
             # a Python float here would make numpy take its slow, casting path: five times slower
             np.add.at(sums, index.postings[token], np.float32(weight))
-        hits = np.flatnonzero(sums >= index.phrase_floor)
+        hits = np.flatnonzero(sums >= _floor(index, parsed))
         return hits, sums[hits].astype(np.float64)
     finally:
         sums.fill(0.0)
+
+
+def _floor(index: Index, parsed: _Query) -> np.ndarray:
+    """What each phrase must match of the question to have a chance of scoring `MIN_SCORE`.
+
+    A phrase scores at most the square root of its recall, so it needs `MIN_RECALL` of its weight.
+    And it explains at most what it matches plus what the question's down-weighted words (an accent
+    typed wrong, a corrected typo) hold back: call the rest of the question `limit`. When it
+    matches less than that, its precision is at most matched / limit, so its score, the square root
+    of recall times precision, is at most matched / sqrt(weight × limit). A phrase the question
+    mostly contains is always kept: the union of an answer's phrases may lift it (see
+    `_union_precision`). Four passes over this thread's array, in place.
+    """
+    held_back = sum(max(parsed.content.get(t, 0.0) - w, 0.0) for t, w in parsed.weights.items())
+    limit = parsed.content_weight - held_back
+    floor = _scratch(index, "floor", 0.0, np.float32)
+    np.multiply(index.phrase_root_weight, np.float32(MIN_SCORE * math.sqrt(max(limit, 0.0))), out=floor)
+    np.minimum(floor, np.float32(limit), out=floor)
+    np.minimum(floor, index.phrase_union_floor, out=floor)
+    np.maximum(floor, index.phrase_floor, out=floor)
+    return floor
 
 
 def _adjusted(index: Index, hits: np.ndarray, matched: np.ndarray, moves: list[dict[int, float]]) -> list[np.ndarray]:
@@ -586,24 +612,6 @@ def _adjusted(index: Index, hits: np.ndarray, matched: np.ndarray, moves: list[d
     finally:
         slots[hits] = -1
     return [matched + delta for delta in deltas]
-
-
-def _within_reach(index: Index, parsed: _Query, hits: np.ndarray, matched: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The phrases whose score could still reach `MIN_SCORE`, from an upper bound on their precision.
-
-    A phrase explains at most what it matches plus what the question's down-weighted words (an
-    accent typed wrong, a corrected typo) hold back: call the rest of the question `limit`. When
-    it matches less than that, its precision is at most matched / limit, so its score, the square
-    root of recall times precision, is at most matched / sqrt(weight × limit). A phrase the
-    question mostly contains is always kept: the union of an answer's phrases may lift it (see
-    `_union_precision`).
-    """
-    held_back = sum(max(parsed.content.get(t, 0.0) - w, 0.0) for t, w in parsed.weights.items())
-    limit = parsed.content_weight - held_back
-    weight = index.phrase_weight[hits]
-    keep = matched * matched >= MIN_SCORE**2 * limit * weight
-    keep |= (matched >= limit) | (matched >= UNION_RECALL * weight)
-    return hits[keep], matched[keep]
 
 
 def _topic_present(parsed: _Query, topic: Topic, known: frozenset[str]) -> bool:
