@@ -207,7 +207,7 @@ def _phrase_terms(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str
     """A phrase's words that name its answer: no filler, and a word typed without diacritics that may
     be filler ("ban", "do") only where it stands beside a word the catalogue writes it next to:
     "trich luc ban do" is "trích lục bản đồ", the land map, not the civil-status extract."""
-    meant = _meant(terms, keys, pairs) if any(t.ambiguous for t in terms) else set()
+    meant = _meant(terms, keys, pairs)
     return [(t, keys[n]) for n, t in enumerate(terms) if not t.filler and (not t.ambiguous or n in meant)]
 
 
@@ -460,8 +460,10 @@ def _meant(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str, str]]
     accents, where it cannot be "thì". A neighbour that is itself ambiguous proves nothing.
     `keys` are the terms' stems.
     """
-    content = [n for n, t in enumerate(terms) if not t.filler]
     meant: set[int] = set()
+    if not any(t.ambiguous for t in terms):
+        return meant
+    content = [n for n, t in enumerate(terms) if not t.filler]
     for n, m in pairwise(content):
         if terms[n].ambiguous == terms[m].ambiguous or (keys[n], keys[m]) not in pairs:
             continue
