@@ -36,6 +36,8 @@ class Lexicon:
     filler_plain: frozenset[str]
     filler_phrases: frozenset[tuple[str, ...]]
     filler_phrases_plain: frozenset[tuple[str, ...]]
+    # First words of the two-word filler phrases, accented or not: where `analyse` looks for one.
+    filler_starts: frozenset[str] = frozenset()
     out_of_scope: tuple[str, ...] = ()
     out_of_scope_examples: tuple[str, ...] = ()
     starts: frozenset[str] = frozenset()
@@ -84,6 +86,7 @@ class Lexicon:
             filler_plain=frozenset(strip_diacritics(w) for w in single),
             filler_phrases=frozenset(phrases),
             filler_phrases_plain=frozenset(tuple(strip_diacritics(w) for w in p) for p in phrases),
+            filler_starts=frozenset(w for p in phrases if len(p) == 2 for w in (p[0], strip_diacritics(p[0]))),
             out_of_scope=tuple(data.out_of_scope),
             out_of_scope_examples=tuple(data.out_of_scope_examples),
             starts=frozenset(key[0] for key in [*expansions, *synonyms] if key),

@@ -37,11 +37,18 @@ class Knowledge:
 
 
 def load_knowledge(
-    path: Path | str, thresholds: Thresholds = DEFAULT_THRESHOLDS, lexicon: Path = DEFAULT_LEXICON
+    path: Path | str,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    lexicon: Path = DEFAULT_LEXICON,
+    previous: Knowledge | None = None,
 ) -> Knowledge:
-    """Load and index a catalogue file; raises `CatalogueError` when it or the lexicon is invalid."""
+    """Load and index a catalogue file; raises `CatalogueError` when it or the lexicon is invalid.
+
+    `previous`, the knowledge a reload replaces, lends its index the phrases that did not change.
+    """
     catalogue = load_catalogue(path)
-    return Knowledge(catalogue=catalogue, index=build_index(catalogue, load_lexicon(lexicon)), thresholds=thresholds)
+    index = build_index(catalogue, load_lexicon(lexicon), previous.index if previous else None)
+    return Knowledge(catalogue=catalogue, index=index, thresholds=thresholds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,7 @@ class KnowledgeHolder:
         """Load the file again off the event loop; on any problem keep serving the old catalogue."""
         self.seen = _fingerprint(self.path)
         try:
-            fresh = await asyncio.to_thread(load_knowledge, self.path, self.thresholds)
+            fresh = await asyncio.to_thread(load_knowledge, self.path, self.thresholds, previous=self.current)
         except CatalogueError as exc:
             self.last_problems = tuple(str(p) for p in exc.problems)
             log.warning("catalogue reload refused", extra={"problems": list(self.last_problems)})

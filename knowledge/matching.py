@@ -21,8 +21,10 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -152,6 +154,10 @@ def stem(plain: str) -> str:
     return plain[:6] if len(plain) >= 7 else plain
 
 
+# Words repeat across phrases and questions: their stems are cached.
+_stem = lru_cache(maxsize=1 << 16)(stem)
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     """How an out-of-scope topic must show in a question to count.
@@ -201,9 +207,15 @@ class Index:
     scratch: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     # Typo corrections already looked up (see `_correct`); not part of the index's value either.
     corrections: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # Each phrase's analysis, lent to the next build on a reload (see `build_index`).
+    analysed: dict[str, tuple[tuple[Term, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
-def _phrase_terms(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str, str]]) -> list[tuple[Term, str]]:
+def _phrase_terms(
+    terms: Sequence[Term], keys: Sequence[str], pairs: frozenset[tuple[str, str]]
+) -> list[tuple[Term, str]]:
     """A phrase's words that name its answer: no filler, and a word typed without diacritics that may
     be filler ("ban", "do") only where it stands beside a word the catalogue writes it next to:
     "trich luc ban do" is "trích lục bản đồ", the land map, not the civil-status extract."""
@@ -211,7 +223,7 @@ def _phrase_terms(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str
     return [(t, keys[n]) for n, t in enumerate(terms) if not t.filler and (not t.ambiguous or n in meant)]
 
 
-def _word_pairs(analysed: list[tuple[list[Term], list[str]]]) -> frozenset[tuple[str, str]]:
+def _word_pairs(analysed: Iterable[tuple[Sequence[Term], Sequence[str]]]) -> frozenset[tuple[str, str]]:
     """Pairs of words (stems) that at least `PAIR_PHRASES` phrases write next to each other, counting only
     words that are surely not filler; one typo does not make a pair."""
     counts: Counter[tuple[str, str]] = Counter()
@@ -254,8 +266,29 @@ def _spellings(vocab: dict[str, int], lexicon: Lexicon) -> dict[str, tuple[str, 
     return spellings
 
 
-def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
-    """Index every phrase that names an answer; done once per catalogue load."""
+Analysed = tuple[tuple[Term, ...], tuple[str, ...]]
+
+
+def _analysed(named: list[tuple[str, str, float]], lexicon: Lexicon, previous: Index | None) -> dict[str, Analysed]:
+    """Each phrase's words and their stems; a reload with the same lexicon reuses what it can."""
+    reuse = previous.analysed if previous is not None and previous.lexicon == lexicon else {}
+    analysed: dict[str, Analysed] = {}
+    for _, text, _ in named:
+        if text not in analysed:
+            found = reuse.get(text)
+            if found is None:
+                terms = tuple(analyse(text, lexicon))
+                found = (terms, tuple(_stem(t.plain) for t in terms))
+            analysed[text] = found
+    return analysed
+
+
+def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None, previous: Index | None = None) -> Index:
+    """Index every phrase that names an answer; done once per catalogue load.
+
+    `previous`, the index being replaced on a reload, lends the analysis of every phrase that did
+    not change, so an edit to one procedure does not analyse the whole catalogue again.
+    """
     lexicon = lexicon or load_lexicon()
     ids = (*catalogue.ids(), OUT_OF_SCOPE)
     owner_of = {answer_id: n for n, answer_id in enumerate(ids)}
@@ -264,43 +297,44 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
     phrases: dict[tuple[int, tuple[int, ...]], float] = {}
     topics: dict[tuple[int, tuple[int, ...]], tuple[str, list[Term]]] = {}
     answer_words: list[dict[int, float]] = []
-    totals = np.zeros(len(ids))
+    totals = [0.0] * len(ids)
     topic_texts = frozenset(lexicon.out_of_scope)
     named = _answer_phrases(catalogue, lexicon)
-    analysed = [(terms, [stem(t.plain) for t in terms]) for terms in (analyse(text, lexicon) for _, text, _ in named)]
-    pairs = _word_pairs(analysed)
-    for (answer_id, text, factor), (all_terms, all_keys) in zip(named, analysed, strict=True):
+    analysed = _analysed(named, lexicon, previous)
+    pairs = _word_pairs(analysed[text] for _, text, _ in named)
+    for answer_id, text, factor in named:
+        kept = _phrase_terms(*analysed[text], pairs)
+        owner = owner_of[answer_id]
         token_ids: list[int] = []
-        kept = _phrase_terms(all_terms, all_keys, pairs)
-        terms = [t for t, _ in kept]
-        if answer_id == OUT_OF_SCOPE and text in topic_texts and terms:
-            topics[(owner_of[answer_id], tuple(vocab.setdefault(k, len(vocab)) for _, k in kept))] = (
-                text,
-                terms,
-            )
         for term, word in kept:
-            token = vocab.setdefault(word, len(vocab))
+            token = vocab.get(word)
+            if token is None:
+                token = vocab[word] = len(vocab)
+                answer_words.append({})
             if term.marked:
                 accents[token].add(term.accented)
             token_ids.append(token)
-        key = (owner_of[answer_id], tuple(token_ids))
-        answer_words += [{} for _ in range(len(vocab) - len(answer_words))]
-        for token in token_ids:
-            answer_words[token][key[0]] = answer_words[token].get(key[0], 0.0) + 1.0
-        totals[key[0]] += len(token_ids)
-        if token_ids:
-            phrases[key] = max(factor, phrases.get(key, 0.0))
+            counts = answer_words[token]
+            counts[owner] = counts.get(owner, 0.0) + 1.0
+        if not token_ids:
+            continue
+        totals[owner] += len(token_ids)
+        key = (owner, tuple(token_ids))
+        if answer_id == OUT_OF_SCOPE and text in topic_texts:
+            topics[key] = (text, [t for t, _ in kept])
+        phrases[key] = max(factor, phrases.get(key, 0.0))
     owners_by_token: defaultdict[int, set[int]] = defaultdict(set)
     postings: defaultdict[int, list[int]] = defaultdict(list)
-    for position, (owner, phrase_tokens) in enumerate(phrases):
-        for token in set(phrase_tokens):
+    distinct = [set(phrase_tokens) for _, phrase_tokens in phrases]
+    for position, ((owner, _), tokens_) in enumerate(zip(phrases, distinct, strict=True)):
+        for token in tokens_:
             owners_by_token[token].add(owner)
             postings[token].append(position)
     idf = np.array([math.log(1 + len(ids) / len(owners_by_token[t])) for t in range(len(vocab))])
     keys = list(phrases)
     spellings = _spellings(vocab, lexicon)
     answered = {token for owner, tokens_ in keys if owner != owner_of[OUT_OF_SCOPE] for token in tokens_}
-    phrase_weight = np.array([idf[list(set(tokens))].sum() for _, tokens in keys])
+    phrase_weight = np.array([idf[list(tokens_)].sum() for tokens_ in distinct])
     return Index(
         ids=ids,
         owner_of=owner_of,
@@ -313,13 +347,13 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         accented_words=frozenset(word for words in accents.values() for word in words),
         postings=tuple(np.array(postings[t], dtype=np.int32) for t in range(len(vocab))),
         phrase_owner=np.array([owner for owner, _ in keys], dtype=np.int32),
-        phrase_factor=np.array([phrases[key] for key in keys]),
+        phrase_factor=np.array(list(phrases.values())),
         phrase_weight=phrase_weight,
         phrase_floor=np.maximum(MIN_RECALL * phrase_weight, 1e-9).astype(np.float32),
         phrase_union_floor=(UNION_RECALL * phrase_weight).astype(np.float32),
         phrase_root_weight=np.sqrt(phrase_weight).astype(np.float32),
-        phrase_bigrams=tuple(frozenset(pairwise(tokens)) for _, tokens in keys),
-        phrase_tokens=tuple(frozenset(tokens) for _, tokens in keys),
+        phrase_bigrams=tuple(frozenset(pairwise(tokens_)) for _, tokens_ in keys),
+        phrase_tokens=tuple(frozenset(tokens_) for tokens_ in distinct),
         pairs=pairs,
         unknown_weight=math.log(1 + len(ids)) * UNKNOWN_FACTOR,
         topics={
@@ -329,7 +363,8 @@ def build_index(catalogue: Catalogue, lexicon: Lexicon | None = None) -> Index:
         },
         phrase_is_topic=np.array([key in topics for key in keys], dtype=bool),
         answer_words=tuple(answer_words),
-        answer_log_total=np.log(totals + WORD_MODEL_ALPHA * len(vocab)),
+        answer_log_total=np.log(np.array(totals) + WORD_MODEL_ALPHA * len(vocab)),
+        analysed=analysed,
     )
 
 
@@ -365,10 +400,10 @@ def _correct(index: Index, word: str) -> tuple[int, ...]:
 
 def _corrected(index: Index, word: str) -> list[int]:
     vocab = index.vocab
-    if len(word) >= 3 and word[-1] in TELEX_TONES and stem(word[:-1]) in vocab:
-        return [vocab[stem(word[:-1])]]
+    if len(word) >= 3 and word[-1] in TELEX_TONES and _stem(word[:-1]) in vocab:
+        return [vocab[_stem(word[:-1])]]
     for cut in range(2, len(word) - 1):
-        left, right = stem(word[:cut]), stem(word[cut:])
+        left, right = _stem(word[:cut]), _stem(word[cut:])
         if left in vocab and right in vocab and len(word) >= 5:
             return [vocab[left], vocab[right]]
     if len(word) < 4:
@@ -377,7 +412,7 @@ def _corrected(index: Index, word: str) -> list[int]:
     found = process.extractOne(word, index.spelling_words, scorer=OSA.distance, score_cutoff=limit)
     if not found:
         return []
-    return [vocab[stem(w)] for w in index.spellings[found[0]] if stem(w) in vocab]
+    return [vocab[_stem(w)] for w in index.spellings[found[0]] if _stem(w) in vocab]
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +437,7 @@ def _query(index: Index, text: str) -> _Query:
     sequence: list[int] = []
     words = 0
     terms = analyse(text, index.lexicon)
-    keys = [stem(t.plain) for t in terms]
+    keys = [_stem(t.plain) for t in terms]
     meant = _meant(terms, keys, index.pairs)
     for n, term in enumerate(terms):
         if term.filler:
@@ -453,7 +488,7 @@ def _query(index: Index, text: str) -> _Query:
     )
 
 
-def _meant(terms: list[Term], keys: list[str], pairs: frozenset[tuple[str, str]]) -> set[int]:
+def _meant(terms: Sequence[Term], keys: Sequence[str], pairs: frozenset[tuple[str, str]]) -> set[int]:
     """Positions of words typed without diacritics that may be filler but here are the real word.
 
     "thi bang lai" is "thi bằng lái", not "thì": the catalogue writes "thi" next to "bằng" with

@@ -45,7 +45,13 @@ def tokens(text: str) -> list[str]:
 
     Long digit runs (phone, ID or dossier numbers) say nothing about the procedure: dropped.
     """
-    return [_spell(word) for word in _WORD.findall(nfc(text).casefold()) if not (word.isdigit() and len(word) >= 5)]
+    return list(filter(None, map(_token, _WORD.findall(nfc(text).casefold()))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(word: str) -> str:
+    """A word as `tokens` keeps it, or "" for a long digit run."""
+    return "" if word.isdigit() and len(word) >= 5 else _spell(word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,25 +88,27 @@ class Term:
     share: float = 1.0
 
 
-def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
+def _expand(words: list[str], plain: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
     """Replace synonyms, and abbreviations typed without diacritics, by their meaning; longest first.
 
-    Each word comes with its share of what the citizen typed: "cccd" is one word typed, so each
-    of "căn cước công dân" is a quarter of a word.
+    `plain` holds the words without diacritics. Each word comes with its share of what the citizen
+    typed: "cccd" is one word typed, so each of "căn cước công dân" is a quarter of a word.
     """
-    plain = [_plain_word(w) for w in words]
-    unmarked = [p == w.replace("đ", "d") for p, w in zip(plain, words, strict=True)]
+    starts = lexicon.starts
+    if starts.isdisjoint(plain) and starts.isdisjoint(words):
+        return [(word, 1.0) for word in words]
     out: list[tuple[str, float]] = []
-    i = 0
-    while i < len(words):
-        if plain[i] not in lexicon.starts and words[i] not in lexicon.starts:
-            out.append((words[i], 1.0))  # no abbreviation or synonym begins with this word
+    i, count = 0, len(words)
+    while i < count:
+        word = words[i]
+        if plain[i] not in starts and word not in starts:
+            out.append((word, 1.0))  # no abbreviation or synonym begins with this word
             i += 1
             continue
-        for size in range(min(lexicon.longest, len(words) - i), 0, -1):
+        for size in range(min(lexicon.longest, count - i), 0, -1):
             key = tuple(plain[i : i + size])
             typed = tuple(words[i : i + size])
-            typed_plain = all(unmarked[i : i + size])
+            typed_plain = all(p == w.replace("đ", "d") for p, w in zip(key, typed, strict=True))
             meaning = lexicon.synonyms.get(typed) or (lexicon.synonyms.get(key) if typed_plain else None)
             if meaning is None and typed_plain:
                 meaning = lexicon.expansions.get(key)
@@ -110,7 +118,7 @@ def _expand(words: list[str], lexicon: Lexicon) -> list[tuple[str, float]]:
                 i += size
                 break
         else:
-            out.append((words[i], 1.0))
+            out.append((word, 1.0))
             i += 1
     return out
 
@@ -149,9 +157,14 @@ def untelex(word: str) -> str | None:
 
 def typed_with_accents(words: list[str]) -> bool:
     """Whether the writer uses diacritics: then an unmarked word is meant unmarked ("vay", "thi")."""
-    letters = [w for w in words if not w.isdigit()]
-    marked = sum(_plain_word(w) != w for w in letters)
-    return bool(letters) and marked >= ACCENTED_SHARE * len(letters)
+    return _with_accents(words, list(map(_plain_word, words)))
+
+
+def _with_accents(words: list[str], plain: list[str]) -> bool:
+    # A number has no diacritics to leave out: it counts neither way.
+    letters = len(words) - sum(map(str.isdigit, words))
+    marked = sum(map(str.__ne__, words, plain))
+    return letters > 0 and marked >= ACCENTED_SHARE * letters
 
 
 # Telex keys are read only in a message that is then mostly Vietnamese syllables.
@@ -162,7 +175,7 @@ def _read_telex(words: list[str], lexicon: Lexicon) -> list[str]:
     """`words` with leftover Telex keys read ("hooj chieeus": "ho chieu"), unless the message is
     English: "how", "is", "for" cannot be Vietnamese, and in "car insurance" or "tax refund" too
     few words are Vietnamese syllables (or the lexicon's abbreviations and fillers) for "car" to be "cả"."""
-    read = [untelex(word) for word in words]
+    read = list(map(untelex, words))
     if not any(read) or any(word in lexicon.english and not _is_syllable(word) for word in words):
         return words
     syllables = sum(
@@ -181,25 +194,30 @@ def analyse(text: str, lexicon: Lexicon) -> list[Term]:
     counts ("cần" yes, "căn" no, "vay" is "to borrow", not "vậy"); in a text typed without any,
     a word that may be a filler or a real word ("ban": bạn or bản) is `ambiguous`.
     """
-    typed = tokens(text)
-    typed = _read_telex(typed, lexicon)
-    accented = typed_with_accents(typed)
-    expanded = _expand(typed, lexicon)
+    typed = _read_telex(tokens(text), lexicon)
+    plain = list(map(_plain_word, typed))
+    accented = _with_accents(typed, plain)
+    expanded = _expand(typed, plain, lexicon)
     words = [word for word, _ in expanded]
+    fillers = lexicon.filler_accented if accented else lexicon.filler_plain
+    pair_starts = lexicon.filler_starts
+    phrases = lexicon.filler_phrases
+    plain_phrases = frozenset() if accented else lexicon.filler_phrases_plain
     terms: list[Term] = []
-    i = 0
-    while i < len(words):
-        pair = tuple(words[i : i + 2])
-        plain_pair = not accented and pair in lexicon.filler_phrases_plain
-        if len(pair) == 2 and (pair in lexicon.filler_phrases or plain_pair):
-            terms += [_term(w, filler=True) for w in pair]
-            i += 2
-            continue
-        term = _term(words[i], share=expanded[i][1])
-        if accented and term.accented in lexicon.filler_accented:
-            term = _term(term.accented, filler=True)
-        elif not accented and term.plain in lexicon.filler_plain:
-            term = _term(term.accented, ambiguous=True, share=term.share)
+    i, count = 0, len(words)
+    while i < count:
+        word = words[i]
+        if word in pair_starts and i + 1 < count:
+            pair = (word, words[i + 1])
+            if pair in phrases or pair in plain_phrases:
+                terms += [_term(word, True), _term(pair[1], True)]
+                i += 2
+                continue
+        term = _term(word, False, False, expanded[i][1])
+        if accented and term.accented in fillers:
+            term = _term(term.accented, True)
+        elif not accented and term.plain in fillers:
+            term = _term(term.accented, False, True, term.share)
         terms.append(term)
         i += 1
     return terms

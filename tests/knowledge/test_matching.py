@@ -350,3 +350,30 @@ def test_the_dossier_lookup_close_behind_a_procedure_blocks_a_confident_match(kn
     result = knowledge.match("xem tinh trang ho so sang ten so do cua ba")
     assert result.decision is Decision.AMBIGUOUS
     assert {"tra-cuu-ho-so", "chuyen-nhuong-dat"} <= {c.id for c in result.candidates[:3]}
+
+
+def test_a_reload_reuses_unchanged_phrases_yet_answers_as_a_fresh_load(knowledge: Knowledge, tmp_path: Path) -> None:
+    """An edited title is live after a reload that lends the old index's work, as after a cold start."""
+    edited = tmp_path / "procedures.yaml"
+    original = CATALOGUE.read_text(encoding="utf-8")
+    edited.write_text(
+        original.replace("    title: Đăng ký khai sinh\n", "    title: Khai sinh cho bé sơ sinh\n", 1), encoding="utf-8"
+    )
+    reloaded = load_knowledge(edited, previous=knowledge)
+    fresh = load_knowledge(edited)
+    questions = [query for query, _, _ in read_questions(ROOT / "tests" / "eval" / "holdout.tsv")][:80]
+    questions += ["khai sinh cho be so sinh", "đăng ký khai sinh"]
+    assert [rank(reloaded.index, q) for q in questions] == [rank(fresh.index, q) for q in questions]
+    assert rank(reloaded.index, "khai sinh cho be so sinh") != rank(knowledge.index, "khai sinh cho be so sinh")
+
+
+def test_a_reload_with_a_new_lexicon_analyses_every_phrase_again(knowledge: Knowledge, tmp_path: Path) -> None:
+    """A new abbreviation reaches the catalogue's phrases too, not only the questions."""
+    document = yaml.safe_load(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    document["synonyms"]["khai sinh"] = "zzkh"
+    lexicon = tmp_path / "lexicon.yaml"
+    lexicon.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    reloaded = load_knowledge(CATALOGUE, lexicon=lexicon, previous=knowledge)
+    fresh = load_knowledge(CATALOGUE, lexicon=lexicon)
+    assert "zzkh" in reloaded.index.vocab
+    assert rank(reloaded.index, "đăng ký khai sinh") == rank(fresh.index, "đăng ký khai sinh")
