@@ -51,6 +51,7 @@ DONE = (
 PAUSED = "Đã tạm dừng hướng dẫn «{title}». Khi quay lại, bấm «Tiếp tục hướng dẫn» hoặc nhắn cho tôi bất kỳ lúc nào."
 REMIND_SET = "Được ạ. Nếu sau 24 giờ bạn chưa quay lại, tôi sẽ nhắc một lần."
 SWITCH = "Bạn đang làm dở hướng dẫn «{current}». Bạn muốn chuyển sang «{other}» không?"
+SWITCH_CHOICES = "Bạn đang làm dở hướng dẫn «{current}». Có phải bạn muốn hỏi một trong các thủ tục dưới đây không?"
 FREE_TEXT = "Bạn đang làm hướng dẫn «{title}». Bấm một nút bên dưới để tiếp tục."
 RESUME = "Chào bạn quay lại! Tiếp tục hướng dẫn «{title}» ở {where}?"
 WHERE_STEP = "bước {n}"

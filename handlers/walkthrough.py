@@ -19,6 +19,8 @@ from knowledge.catalogue import Procedure
 
 FLOW = "walk"
 RESUME_AFTER = dt.timedelta(hours=1)
+# How many answers free text that fits several may offer to switch to.
+SWITCH_CHOICES = 3
 Step = tuple[list[Reply], State]
 
 
@@ -199,7 +201,11 @@ async def _finished(proc: Procedure, walk: dict[str, Any], incoming: Incoming, s
 
 
 async def on_text(incoming: Incoming, state: State, deps: Deps) -> Step:
-    """Free text during a walkthrough: offer to switch if it names another answer, else remind."""
+    """Free text during a walkthrough: offer to switch if it names another answer, else remind.
+
+    When the question fits a few answers about as well and the current procedure is not the
+    best of them, the citizen chooses among them, or goes on with the walkthrough.
+    """
     proc = current_procedure(state, deps)
     if proc is None:
         state.data.pop("walk", None)
@@ -212,6 +218,10 @@ async def on_text(incoming: Incoming, state: State, deps: Deps) -> Step:
         text = t.SWITCH.format(current=proc.title, other=title)
         switch = Button(t.BTN_SWITCH.format(title=title)[:60], f"a:{best.id}")
         return [Reply(text, (switch, Button(t.BTN_RESUME, "w:show")))], state
+    if result.decision == "ambiguous" and best and best.id != proc.id:
+        others = [c.id for c in result.candidates if c.id != proc.id][:SWITCH_CHOICES]
+        buttons = tuple(Button(catalogue.title(i)[:60], f"a:{i}") for i in others)
+        return [Reply(t.SWITCH_CHOICES.format(current=proc.title), (*buttons, Button(t.BTN_RESUME, "w:show")))], state
     hint = t.CHOOSE_ANSWER if walk.get("phase") == "q" else t.FREE_TEXT.format(title=proc.title)
     return [Reply(hint), view.current(proc, walk)], state
 

@@ -177,10 +177,21 @@ async def test_back_from_the_first_step_and_first_question(bot: TestBot) -> None
 
 async def test_free_text_naming_another_procedure_offers_to_switch(bot: TestBot) -> None:
     await start(bot, "đăng ký khai sinh")
-    await bot.send("cấp lại thẻ bảo hiểm y tế bị mất")
+    await bot.send("mất thẻ bảo hiểm y tế")
     assert "Bạn muốn chuyển sang «Cấp lại, đổi thẻ bảo hiểm y tế»" in bot.text
     await bot.press("Tiếp tục hướng dẫn")
     assert "Câu hỏi 1/2" in bot.text
+
+
+async def test_free_text_that_fits_several_procedures_offers_them_and_the_way_back(bot: TestBot) -> None:
+    await start(bot, "đăng ký khai sinh")
+    await bot.send("bằng lái xe")
+    assert "Có phải bạn muốn hỏi một trong các thủ tục" in bot.text
+    offered = [b.payload for b in bot.buttons]
+    assert {"a:doi-gplx", "a:cap-lai-gplx"} <= set(offered)
+    assert offered[-1] == "w:show"
+    await bot.press("a:doi-gplx")
+    assert "Cấp đổi giấy phép lái xe" in bot.text
 
 
 async def test_returning_days_later_is_asked_to_continue(store: Store, knowledge: Knowledge) -> None:
