@@ -207,9 +207,9 @@ def test_several_phrases_of_one_answer_add_up_in_a_long_story(
     story = "vợ em vừa đẻ ở bệnh viện, có giấy chứng sinh rồi, giờ làm khai sinh cho bé online thế nào"
     together = rank(knowledge.index, story, limit=1)[0]
     monkeypatch.setattr(matching, "UNION_SHARE", 0.0)
-    alone = rank(knowledge.index, story, limit=1)[0]
-    assert together.id == alone.id == "khai-sinh"
-    assert together.score > alone.score + 5
+    alone = {c.id: c.score for c in rank(knowledge.index, story, limit=5)}
+    assert together.id == "khai-sinh"
+    assert together.score > alone["khai-sinh"] + 5
 
 
 def test_a_near_twin_topic_counts_only_with_the_words_that_tell_it_apart(knowledge: Knowledge) -> None:
@@ -285,9 +285,9 @@ def test_out_of_scope_examples_say_no_to_near_twins(knowledge: Knowledge, tmp_pa
 
 def test_answer_words_order_a_clarifying_question(knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
     """Twins too close to call are ordered by how well all of each answer's words fit the question."""
-    # Termites ate the land book. "sổ hồng" names a first land book as well as its replacement, but
+    # Termites ate the land book. "sổ đỏ" names a first land book as well as its replacement, but
     # the words of all the replacement's phrases ("mối", "nát") fit the question better.
-    eaten = "sổ hồng bị mối xông nát"
+    eaten = "so do bi moi an nat"
     result = knowledge.match(eaten)
     assert result.decision is Decision.AMBIGUOUS
     assert result.candidates[0].id == "cap-lai-so-do"
