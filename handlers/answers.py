@@ -10,6 +10,8 @@ from handlers.types import Button, Reply
 from knowledge.catalogue import Catalogue, Procedure
 
 LOOKUP_ID, RECOVER_ID, STAFF_ID = "tra-cuu-ho-so", "quen-ma-ho-so", "gap-can-bo"
+# How many answers a clarifying question offers.
+CLARIFY_CHOICES = 3
 
 
 def main_menu() -> tuple[Button, ...]:
@@ -19,6 +21,11 @@ def main_menu() -> tuple[Button, ...]:
         Button(texts.BTN_RECOVER, f"a:{RECOVER_ID}"),
         Button(texts.BTN_STAFF, f"a:{STAFF_ID}"),
     )
+
+
+def choice_buttons(ids: list[str], catalogue: Catalogue) -> tuple[Button, ...]:
+    """One button per answer id, labelled with its title: what a clarifying question offers."""
+    return tuple(Button(catalogue.title(i)[:60], f"a:{i}") for i in ids)
 
 
 def menu_reply(text: str = texts.MENU) -> Reply:

@@ -13,7 +13,6 @@ from knowledge.normalise import normalise, report_text
 
 MAX_QUERY_CHARS = 500
 LONG_MESSAGE_CHARS = 2000
-CLARIFY_CHOICES = 3
 CLARIFY = "clarify"
 _ENGLISH_HINTS = frozenset(
     {"how", "what", "where", "when", "can", "do", "i", "my", "to", "the", "a", "an", "get", "apply"}
@@ -58,8 +57,8 @@ async def on_text(incoming: Incoming, state: State, deps: Deps, show: ShowAnswer
         replies, state = await show(result.best.id, incoming, state, deps)
         return [*prefix, *replies], state
     if result.decision is Decision.AMBIGUOUS:
-        choices = [c.id for c in result.candidates[:CLARIFY_CHOICES]]
-        buttons = tuple(Button(catalogue.title(i)[:60], f"a:{i}") for i in choices)
+        choices = [c.id for c in result.candidates[: answers.CLARIFY_CHOICES]]
+        buttons = answers.choice_buttons(choices, catalogue)
         none_of_these = Button(texts.CLARIFY_NONE_OF_THESE, "m:none")
         state.flow = CLARIFY
         state.data["clarify"] = {"ids": choices, "q": report_text(query)}

@@ -19,8 +19,6 @@ from knowledge.catalogue import Procedure
 
 FLOW = "walk"
 RESUME_AFTER = dt.timedelta(hours=1)
-# How many answers free text that fits several may offer to switch to.
-SWITCH_CHOICES = 3
 Step = tuple[list[Reply], State]
 
 
@@ -219,9 +217,9 @@ async def on_text(incoming: Incoming, state: State, deps: Deps) -> Step:
         switch = Button(t.BTN_SWITCH.format(title=title)[:60], f"a:{best.id}")
         return [Reply(text, (switch, Button(t.BTN_RESUME, "w:show")))], state
     if result.decision == "ambiguous" and best and best.id != proc.id:
-        others = [c.id for c in result.candidates if c.id != proc.id][:SWITCH_CHOICES]
-        buttons = tuple(Button(catalogue.title(i)[:60], f"a:{i}") for i in others)
-        return [Reply(t.SWITCH_CHOICES.format(current=proc.title), (*buttons, Button(t.BTN_RESUME, "w:show")))], state
+        others = [c.id for c in result.candidates if c.id != proc.id][: answers.CLARIFY_CHOICES]
+        buttons = (*answers.choice_buttons(others, catalogue), Button(t.BTN_RESUME, "w:show"))
+        return [Reply(t.SWITCH_CHOICES.format(current=proc.title), buttons)], state
     hint = t.CHOOSE_ANSWER if walk.get("phase") == "q" else t.FREE_TEXT.format(title=proc.title)
     return [Reply(hint), view.current(proc, walk)], state
 

@@ -173,6 +173,10 @@ class Topic:
     own: frozenset[int]
 
 
+# A phrase's words and their stems.
+Analysed = tuple[tuple[Term, ...], tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Index:
     """Phrases as token ids, postings per token, IDF weights and accent variants."""
@@ -208,9 +212,7 @@ class Index:
     # Typo corrections already looked up (see `_correct`); not part of the index's value either.
     corrections: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
     # Each phrase's analysis, lent to the next build on a reload (see `build_index`).
-    analysed: dict[str, tuple[tuple[Term, ...], tuple[str, ...]]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    analysed: dict[str, Analysed] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _phrase_terms(
@@ -264,9 +266,6 @@ def _spellings(vocab: dict[str, int], lexicon: Lexicon) -> dict[str, tuple[str, 
         if len(key) == 1 and len(key[0]) >= 5:
             spellings.setdefault(key[0], tuple(strip_diacritics(w) for w in meaning))
     return spellings
-
-
-Analysed = tuple[tuple[Term, ...], tuple[str, ...]]
 
 
 def _analysed(named: list[tuple[str, str, float]], lexicon: Lexicon, previous: Index | None) -> dict[str, Analysed]:
